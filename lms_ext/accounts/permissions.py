@@ -1,0 +1,36 @@
+"""Who is signed in (flask-login) and view decorators that check roles."""
+
+from functools import wraps
+
+from flask import Flask, abort
+from flask_login import current_user
+
+from lms_ext.core.extensions import login_manager
+from lms_ext.core.i18n import _l
+
+from . import services
+
+
+def init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = 'accounts.login'
+    login_manager.login_message = _l('Please sign in to continue.')
+    login_manager.session_protection = 'basic'
+
+    @login_manager.user_loader
+    def _load_user(user_id: str):
+        return services.get_user(int(user_id)) if user_id.isdigit() else None
+
+
+def require_admin(view):
+    """Only signed-in local administrators."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,65 @@
+"""Use cases for people: local accounts, enrolments, look-ups."""
+
+import logging
+
+import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from lms_ext.core.db import db
+from lms_ext.core.errors import Conflict
+from lms_ext.core.i18n import _
+from lms_ext.core.time import utcnow
+
+from .models import Course, Enrollment, EnrollmentSource, Role, User, UserKind
+
+logger = logging.getLogger(__name__)
+# A constant hash to compare against when the email is unknown, so timing does not reveal accounts.
+_DUMMY_HASH = generate_password_hash('not-a-real-password-but-same-cost')
+
+
+def create_local_account(*, email: str, name: str, password: str, organisation: str = '',
+                         is_admin: bool = False) -> User:
+    email = email.strip().lower()
+    if db.session.scalar(sa.select(User.id).where(User.kind == UserKind.local, User.email == email)):
+        raise Conflict(_('A local account with this email address already exists.'))
+    user = User(kind=UserKind.local, email=email, name=name, organisation=organisation,
+                password_hash=generate_password_hash(password), is_admin=is_admin)
+    db.session.add(user)
+    db.session.flush()
+    logger.info('Local account %r created (admin=%r)', user, is_admin)
+    return user
+
+
+def authenticate_local(email: str, password: str) -> User | None:
+    """The active local account with these credentials, or None."""
+    user = db.session.scalar(sa.select(User).where(User.kind == UserKind.local,
+                                                   User.email == email.strip().lower()))
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    user.last_seen_at = utcnow()
+    return user
+
+
+def enroll(user: User, course: Course, role: Role, *,
+           source: EnrollmentSource = EnrollmentSource.lti) -> Enrollment:
+    """Give `user` `role` in `course` (idempotent)."""
+    existing = db.session.scalar(sa.select(Enrollment).where(
+        Enrollment.user_id == user.id, Enrollment.course_id == course.id, Enrollment.role == role))
+    if existing:
+        return existing
+    enrollment = Enrollment(user=user, course=course, role=role, source=source)
+    db.session.add(enrollment)
+    db.session.flush()
+    return enrollment
+
+
+def roles_in(user: User, course: Course) -> set[Role]:
+    return set(db.session.scalars(sa.select(Enrollment.role).where(
+        Enrollment.user_id == user.id, Enrollment.course_id == course.id)))
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)

@@ -1,0 +1,1 @@
+"""Micro-modules: versions with learning outcomes and an ordered list of steps."""

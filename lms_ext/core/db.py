@@ -1,0 +1,88 @@
+"""The SQLAlchemy handle, the declarative base and the transaction boundary."""
+
+import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC
+
+import sqlalchemy as sa
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+# Alembic's batch mode on SQLite can only drop constraints that have names.
+NAMING_CONVENTION = {
+    'ix': 'ix_%(column_0_label)s',
+    'uq': 'uq_%(table_name)s_%(column_0_N_name)s',
+    'ck': 'ck_%(table_name)s_%(constraint_name)s',
+    'fk': 'fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s',
+    'pk': 'pk_%(table_name)s',
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timezone-aware UTC timestamp on every database (SQLite drops tzinfo)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f'naive datetime {value!r}; use core.time.utcnow()')
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def __repr__(self):
+        return 'UTCDateTime()'
+
+
+def str_enum(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
+    """An enum stored as its string value, guarded by a named CHECK constraint."""
+    return sa.Enum(enum_cls, name=name, native_enum=False, create_constraint=True,
+                   length=max(len(m.value) for m in enum_cls),
+                   values_callable=lambda e: [m.value for m in e], validate_strings=True)
+
+
+@contextmanager
+def unit_of_work() -> Iterator:
+    """Commit once at the boundary; roll back everything on any error."""
+    try:
+        yield db.session
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+@sa.event.listens_for(Engine, 'connect')
+def _sqlite_on_connect(dbapi_connection, connection_record):
+    """Foreign keys, WAL and a busy timeout; let SQLAlchemy own BEGIN (savepoints then work)."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith('sqlite3'):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute('PRAGMA foreign_keys=ON')
+    cursor.execute('PRAGMA busy_timeout=5000')
+    if cursor.execute('PRAGMA database_list').fetchone()[2]:  # a file, not :memory:
+        cursor.execute('PRAGMA journal_mode=WAL')
+    cursor.close()
+
+
+@sa.event.listens_for(Engine, 'begin')
+def _sqlite_on_begin(conn):
+    if conn.dialect.name == 'sqlite':
+        conn.exec_driver_sql('BEGIN')

@@ -1,0 +1,37 @@
+"""Domain exceptions raised by services; the web layer maps them to HTTP statuses."""
+
+
+class DomainError(Exception):
+    """Base class; `message` is user-facing and already translated."""
+
+    status = 400
+
+    def __init__(self, message: str = ''):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class PermissionDenied(DomainError):
+    status = 403
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class InvalidInput(DomainError):
+    """A rule that needs the database failed for one field (schemas check the shape)."""
+
+    status = 422
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        return {self.field: [self.message]}

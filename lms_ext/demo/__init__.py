@@ -1,0 +1,1 @@
+"""Try the tool without an LMS: demo data and the demo launcher."""

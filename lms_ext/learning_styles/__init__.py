@@ -1,0 +1,1 @@
+"""Initial learning-preference questionnaire and format routing (issue 5)."""

@@ -1,0 +1,1 @@
+"""Quizzes with Moodle GIFT import, attempts and grades (issue 6)."""

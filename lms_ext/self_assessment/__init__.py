@@ -1,0 +1,1 @@
+"""Self-assessment per learning outcome at several stages (issue 7)."""

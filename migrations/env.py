@@ -1,0 +1,41 @@
+"""Alembic environment for Flask-Migrate (Flask-SQLAlchemy 3); the app supplies engine and metadata."""
+
+import logging
+
+from alembic import context
+from flask import current_app
+
+config = context.config
+logger = logging.getLogger('alembic.env')
+target_db = current_app.extensions['migrate'].db
+config.set_main_option('sqlalchemy.url',
+                       target_db.engine.url.render_as_string(hide_password=False).replace('%', '%%'))
+
+
+def run_migrations_offline():
+    """Emit SQL to stdout (`flask db upgrade --sql`)."""
+    context.configure(url=config.get_main_option('sqlalchemy.url'), target_metadata=target_db.metadata,
+                      literal_binds=True, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    def process_revision_directives(context, revision, directives):
+        # Do not write an empty revision file when nothing changed.
+        if getattr(config.cmd_opts, 'autogenerate', False) and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+            logger.info('No changes in schema detected.')
+
+    conf_args = dict(current_app.extensions['migrate'].configure_args)
+    conf_args.setdefault('process_revision_directives', process_revision_directives)
+    with target_db.engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,87 @@
+"""Fixtures: one app and one migrated database per run; each test in a rolled-back transaction.
+
+The database comes from TEST_DATABASE_URL: a fresh SQLite file when unset, or a PostgreSQL
+server, where every run gets its own clean schema (dropped afterwards). A URL that is set but
+unreachable fails the run; nothing is skipped.
+"""
+
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from config import TestConfig
+from lms_ext.app import create_app
+from lms_ext.core.db import db
+
+
+def make_database(label: str) -> tuple[str, Callable[[], None]]:
+    """A private, empty database for this run: (url, cleanup).
+
+    SQLite: a new file. PostgreSQL: a new schema on TEST_DATABASE_URL's server, selected with
+    libpq's `options=-csearch_path=...` in the URL so that other processes (a live server) can use it.
+    """
+    url = os.environ.get('TEST_DATABASE_URL', '')
+    if not url:
+        tmp = Path(tempfile.mkdtemp(prefix=f'lms_ext_{label}_'))
+        return f'sqlite:///{tmp / "test.sqlite"}', lambda: shutil.rmtree(tmp, ignore_errors=True)
+    if url.startswith('postgresql://'):
+        url = 'postgresql+psycopg://' + url[len('postgresql://'):]
+    schema = f'test_{label}_{os.getpid()}_{secrets.token_hex(4)}'
+    admin = sa.create_engine(url, isolation_level='AUTOCOMMIT')
+    with admin.connect() as conn:  # an unreachable server fails the run here, loudly
+        conn.execute(sa.text(f'CREATE SCHEMA {schema}'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA {schema} CASCADE'))
+        admin.dispose()
+
+    separator = '&' if '?' in url else '?'
+    return f'{url}{separator}options=-csearch_path%3D{schema}', drop
+
+
+@pytest.fixture(scope='session')
+def database():
+    url, cleanup = make_database('unit')
+    yield {'url': url, 'engine_options': {'pool_pre_ping': True}}
+    cleanup()
+
+
+@pytest.fixture(scope='session')
+def app(database):
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database['url'],
+                     SQLALCHEMY_ENGINE_OPTIONS=database['engine_options'])
+    with app.app_context():
+        flask_migrate.upgrade()  # the schema only ever comes from the migrations
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db_session(app):
+    """A session inside an outer transaction that is rolled back after the test (code may commit)."""
+    connection = db.engine.connect()
+    outer = connection.begin()
+    original = db.session
+    db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode='create_savepoint'))
+    try:
+        yield db.session
+    finally:
+        db.session.remove()
+        db.session = original
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app, db_session):
+    return app.test_client()

@@ -17,6 +17,7 @@ def create_app(config=None, **overrides) -> Flask:
     app.config.from_object(config)
     app.config.update(overrides)
     config.validate(app.config)
+    Path(app.config['INSTANCE_DIR']).mkdir(parents=True, exist_ok=True)  # the default SQLite file lives here
 
     _init_extensions(app)
     _import_models()

@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
+export BASE_URL ?= http://$(HOST):$(PORT)
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test lint messages translations bench clean install install-dev chromium

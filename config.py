@@ -69,6 +69,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
 
     DEMO_MODE = _bool('DEMO_MODE', False)
+    TRUST_PROXY_HEADERS = _bool('TRUST_PROXY_HEADERS', False)
     TESTING = False
     DEBUG = False
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
 
@@ -39,6 +40,7 @@ def _init_extensions(app: Flask) -> None:
     from lms_ext.core.extensions import babel, csrf, limiter, migrate
     from lms_ext.core.i18n import register_template_helpers, select_locale
     from lms_ext.core.logging import configure_logging
+    from lms_ext.lti.store import init_store
 
     configure_logging(app)  # first, so every later step logs with request ids
     db.init_app(app)
@@ -48,6 +50,10 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     init_login(app)  # flask-login: user loader and login view
+    init_store(app)  # LTI state/nonce, launch data and caches: Redis when configured, else the database
+    if app.config.get('TRUST_PROXY_HEADERS'):
+        # Behind a TLS-terminating load balancer: trust one hop of X-Forwarded-* for scheme and host.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
 
 def _import_models() -> None:
@@ -62,10 +68,12 @@ def _register_blueprints(app: Flask) -> None:
     from lms_ext.accounts.views import bp as accounts_bp
     from lms_ext.content.views import bp as content_bp
     from lms_ext.core.health import bp as health_bp
+    from lms_ext.lti.views import bp as lti_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(content_bp)
+    app.register_blueprint(lti_bp)
     if app.config['DEMO_MODE']:
         from lms_ext.demo.views import bp as demo_bp
         app.register_blueprint(demo_bp)

@@ -1,7 +1,7 @@
 """Flask CLI commands (each wraps its work in one unit of work)."""
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from marshmallow import ValidationError
 
@@ -9,6 +9,7 @@ from lms_ext.accounts import services as accounts
 from lms_ext.accounts.schemas import LocalAccountInput
 from lms_ext.core.db import unit_of_work
 from lms_ext.core.errors import DomainError
+from lms_ext.demo import platform as demo_platform
 from lms_ext.demo.seed import seed_demo
 
 accounts_cli = AppGroup('accounts', help='Local accounts (administrators, external mentors).')
@@ -19,7 +20,10 @@ def seed_demo_command():
     """Create the demo course and module (safe to run again)."""
     with unit_of_work():
         seeded = seed_demo()
-    click.echo(f'Demo ready: course {seeded["course"].title!r}, module {seeded["module"].slug!r}')
+        demo_platform.register(current_app.config['BASE_URL'])
+    demo_platform.platform_key(current_app.config['INSTANCE_DIR'])
+    click.echo(f'Demo ready: course {seeded["course"].title!r}, module {seeded["module"].slug!r}, '
+               f'demo platform at {current_app.config["BASE_URL"]}/demo/')
 
 
 @accounts_cli.command('create-admin')

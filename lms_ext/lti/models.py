@@ -12,6 +12,12 @@ from lms_ext.core.db import UTCDateTime, db, str_enum
 from lms_ext.core.time import utcnow
 
 
+class RegistrationMethod(enum.Enum):
+    manual = 'manual'  # CLI or admin page
+    dynamic = 'dynamic'  # LTI Dynamic Registration, approved by a local admin
+    demo = 'demo'  # the built-in demo platform (DEMO_MODE only)
+
+
 class PlatformStatus(enum.Enum):
     pending = 'pending'  # dynamically registered, waiting for a local admin's approval
     active = 'active'
@@ -38,7 +44,12 @@ class Platform(db.Model):
     status: Mapped[PlatformStatus] = mapped_column(str_enum(PlatformStatus, 'platform_status'),
                                                    default=PlatformStatus.active)
     product_family: Mapped[str] = mapped_column(sa.String(80), default='')
+    method: Mapped[RegistrationMethod] = mapped_column(str_enum(RegistrationMethod, 'registration_method'),
+                                                       default=RegistrationMethod.manual)
+    # What the platform answered to a dynamic registration (for the admin's review).
+    registration_response: Mapped[dict | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     deployments: Mapped[list['Deployment']] = relationship(back_populates='platform',
                                                            cascade='all, delete-orphan')
@@ -75,6 +86,11 @@ class ResourceLink(db.Model):
     resource_link_id: Mapped[str] = mapped_column(sa.String(255))
     module_id: Mapped[int | None] = mapped_column(sa.ForeignKey('content_modules.id', ondelete='SET NULL'))
     title: Mapped[str] = mapped_column(sa.String(255), default='')
+    # Service endpoints, taken only from validated launches and kept server-side.
+    ags_lineitems_url: Mapped[str | None] = mapped_column(sa.String(2048))
+    ags_lineitem_url: Mapped[str | None] = mapped_column(sa.String(2048))
+    ags_scopes: Mapped[list | None] = mapped_column(sa.JSON)
+    nrps_memberships_url: Mapped[str | None] = mapped_column(sa.String(2048))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     platform: Mapped[Platform] = relationship()
@@ -84,3 +100,34 @@ class ResourceLink(db.Model):
 
     def __repr__(self):
         return f'<ResourceLink id={self.id} {self.resource_link_id!r} module={self.module_id}>'
+
+
+class ToolKey(db.Model):
+    """An RSA key pair of this tool; the newest active key signs, every unexpired one is published."""
+
+    __tablename__ = 'lti_tool_keys'
+    __table_args__ = (sa.CheckConstraint('retire_at IS NULL OR retire_at >= created_at', name='retire_after_create'),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kid: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    private_pem: Mapped[str] = mapped_column(sa.Text)
+    public_jwk: Mapped[dict] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set at rotation: the key stops signing at once and leaves the JWKS after the overlap.
+    retire_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self):
+        return f'<ToolKey {self.kid!r} retire_at={self.retire_at}>'
+
+
+class StoreEntry(db.Model):
+    """Short-lived LTI state (login state + nonce, launch data, JWKS and token caches) when Redis is absent."""
+
+    __tablename__ = 'lti_store_entries'
+
+    key: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    value: Mapped[dict | list | str] = mapped_column(sa.JSON)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    def __repr__(self):
+        return f'<StoreEntry {self.key!r} until {self.expires_at}>'

@@ -42,9 +42,9 @@ def live_server():
         deadline = time.monotonic() + 20
         while True:
             try:
-                if requests.get(f'{base_url}/healthz', timeout=1).status_code == 200:
+                if requests.get(f'{base_url}/healthz', timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f'live server did not start: {server.stderr.read().decode()[-2000:]}')

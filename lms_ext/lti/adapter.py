@@ -1,0 +1,415 @@
+"""The only module that imports pylti1p3 (here the maintained fork pylti1p3next, same import name).
+
+pylti1p3 builds the OIDC redirect, runs the message-type validators, builds deep-linking responses
+and talks to AGS/NRPS. What it lacks we add here:
+
+- registrations and deployments come from the database, keyed by (issuer, client_id);
+- state and nonce are single-use: the login stores them together in the shared store and the
+  launch *pops* them atomically (both the library and its fork accept a replayed launch);
+- the state is bound to the browser by a cookie set at login;
+- the signature check is strict: RS256 only, the platform key chosen by kid (JWKS cached, refetched
+  once on an unknown kid), iss exact, aud contains our client_id, azp when aud has several values,
+  exp and a bounded iat with 60 s leeway (the library verifies neither aud nor iat);
+- the signed target_link_uri must point at our own host;
+- access tokens are cached by (issuer, client_id, scopes) in the shared store and refreshed once on 401.
+"""
+
+import hashlib
+import logging
+import secrets
+import time
+from collections.abc import Iterator, Mapping
+from urllib.parse import urlsplit
+
+import jwt
+import requests
+import sqlalchemy as sa
+from jwcrypto.jwk import JWK
+from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
+from pylti1p3.contrib.flask.session import FlaskSessionService
+from pylti1p3.deep_link import DeepLink
+from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.deployment import Deployment as LibDeployment
+from pylti1p3.exception import LtiException, LtiServiceException, OIDCException
+from pylti1p3.lineitem import LineItem as LibLineItem
+from pylti1p3.registration import Registration
+from pylti1p3.service_connector import ServiceConnector
+from pylti1p3.tool_config.abstract import ToolConfAbstract
+
+from lms_ext.core.db import db
+
+from .models import Deployment, Platform, PlatformStatus, ToolKey
+from .store import Store
+
+logger = logging.getLogger(__name__)
+
+LEEWAY = 60  # seconds of clock skew accepted on exp and iat
+MAX_TOKEN_AGE = 600  # an id_token issued longer ago than this is refused
+LOGIN_TTL = 600  # seconds between login initiation and launch
+LAUNCH_DATA_TTL = 4 * 3600
+JWKS_TTL = 3600
+HTTP_TIMEOUT = 10
+STATE_COOKIE_PREFIX = 'lti1p3-'
+CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/'
+
+
+class LaunchRejected(Exception):
+    """A launch or login that must not go on; `reason` is a short code for logs and tests."""
+
+    def __init__(self, reason: str, detail: str = ''):
+        super().__init__(f'{reason}: {detail}' if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+# --------------------------------------------------------------------------- registrations
+
+
+def registration_for(platform: Platform, key: ToolKey) -> Registration:
+    public_pem = JWK(**key.public_jwk).export_to_pem().decode()
+    return (Registration().set_issuer(platform.issuer).set_client_id(platform.client_id)
+            .set_auth_login_url(platform.auth_login_url).set_auth_token_url(platform.auth_token_url)
+            .set_auth_audience(platform.auth_audience).set_key_set_url(platform.key_set_url)
+            .set_tool_private_key(key.private_pem).set_tool_public_key(public_pem))
+
+
+def find_platform(issuer: str, client_id: str | None) -> Platform | None:
+    """The active registration for (issuer, client_id); without client_id only an unambiguous one."""
+    query = sa.select(Platform).where(Platform.issuer == issuer, Platform.status == PlatformStatus.active)
+    if client_id:
+        return db.session.scalar(query.where(Platform.client_id == client_id))
+    candidates = list(db.session.scalars(query.limit(2)))
+    return candidates[0] if len(candidates) == 1 else None
+
+
+class DatabaseToolConf(ToolConfAbstract):
+    """Registrations from `lti_platforms`; every issuer may have many client ids (Canvas cloud)."""
+
+    def __init__(self, key: ToolKey):
+        super().__init__()
+        self._key = key
+        self.platform: Platform | None = None
+
+    def check_iss_has_one_client(self, iss: str) -> bool:
+        return False
+
+    def check_iss_has_many_clients(self, iss: str) -> bool:
+        return True
+
+    def find_registration_by_issuer(self, iss, *args, **kwargs):
+        return self.find_registration_by_params(iss, None)
+
+    def find_registration_by_params(self, iss, client_id, *args, **kwargs):
+        self.platform = find_platform(iss, client_id)
+        return registration_for(self.platform, self._key) if self.platform else None
+
+    def find_deployment(self, iss, deployment_id):
+        return self.find_deployment_by_params(iss, deployment_id, None)
+
+    def find_deployment_by_params(self, iss, deployment_id, client_id, *args, **kwargs):
+        platform = self.platform or find_platform(iss, client_id)
+        if platform is None or not deployment_id:
+            return None
+        found = db.session.scalar(sa.select(Deployment.id).where(Deployment.platform_id == platform.id,
+                                                                 Deployment.deployment_id == deployment_id))
+        return LibDeployment().set_deployment_id(deployment_id) if found else None
+
+
+# --------------------------------------------------------------------------- login and launch
+
+
+class _StoreSessionService(FlaskSessionService):
+    """Launch data in the shared store; nonce and state are handled by the launch classes below."""
+
+    def __init__(self, request, store: Store):
+        super().__init__(request)
+        self._store = store
+
+    def save_nonce(self, nonce):  # stored with the state, see ToolOIDCLogin
+        pass
+
+    def save_launch_data(self, key, jwt_body):
+        self._store.put(f'launch:{key}', dict(jwt_body), LAUNCH_DATA_TTL)
+
+    def get_launch_data(self, key):
+        return self._store.get(f'launch:{key}')
+
+    def set_state_valid(self, state, id_token_hash):
+        pass
+
+    def check_state_is_valid(self, state, id_token_hash):
+        return False
+
+
+class ToolOIDCLogin(FlaskOIDCLogin):
+    """OIDC third-party login initiation; remembers (state → nonce, registration) for one launch."""
+
+    def __init__(self, request: FlaskRequest, tool_conf: DatabaseToolConf, store: Store):
+        super().__init__(request, tool_conf, session_service=_StoreSessionService(request, store))
+        self._store = store
+        self._state_id = self._nonce = ''
+
+    def _get_uuid(self) -> str:
+        self._state_id = secrets.token_urlsafe(24)
+        return self._state_id
+
+    def _generate_nonce(self) -> str:
+        self._nonce = secrets.token_urlsafe(24)
+        return self._nonce
+
+    def _prepare_redirect_url(self, launch_url: str) -> str:
+        url = super()._prepare_redirect_url(launch_url)
+        self._store.put(f'login:state-{self._state_id}',
+                        {'nonce': self._nonce, 'iss': self._registration.get_issuer(),
+                         'client_id': self._registration.get_client_id()}, LOGIN_TTL)
+        return url
+
+
+def start_login(tool_conf: DatabaseToolConf, store: Store, launch_url: str):
+    """The redirect response to the platform's authorisation endpoint (sets the state cookie)."""
+    try:
+        return ToolOIDCLogin(FlaskRequest(), tool_conf, store).redirect(launch_url)
+    except (OIDCException, LtiException) as exc:
+        raise LaunchRejected('login_invalid', str(exc)) from exc
+
+
+class ToolMessageLaunch(FlaskMessageLaunch):
+    """A resource link or deep linking launch, validated strictly (see the module docstring)."""
+
+    def __init__(self, request: FlaskRequest, tool_conf: DatabaseToolConf, store: Store, *, own_base_url: str):
+        super().__init__(request, tool_conf, session_service=_StoreSessionService(request, store),
+                         requests_session=_http())
+        self._store = store
+        self._own_base_url = own_base_url
+        self._claims: dict = {}
+
+    @property
+    def platform(self) -> Platform:
+        return self._tool_config.platform
+
+    def validate(self):
+        self._validated = True
+        try:
+            self.validate_jwt_format()
+            self.validate_registration()
+            self.validate_jwt_signature()
+            self._consume_state_and_nonce()
+            self.validate_deployment()
+            self.validate_message()
+            self._validate_target_link_uri()
+            self.save_launch_data()
+        except LaunchRejected:
+            self._validated = False
+            raise
+        except LtiException as exc:
+            self._validated = False
+            raise LaunchRejected('message_invalid', str(exc)) from exc
+        return self
+
+    def _get_jwt_body(self):
+        # Before the signature is checked, the body is only used to find the registration.
+        return self._claims or self._jwt.get('body', {})
+
+    def validate_jwt_format(self):
+        try:
+            return super().validate_jwt_format()
+        except LtiException as exc:
+            raise LaunchRejected('malformed_token', str(exc)) from exc
+
+    def validate_registration(self):
+        body = self._jwt['body']
+        aud = body.get('aud')
+        audiences = aud if isinstance(aud, list) else [aud]
+        # With several audiences, azp names the client the token is for (OIDC core 3.1.3.7).
+        client_id = body.get('azp') if len(audiences) > 1 else audiences[0]
+        if not isinstance(body.get('iss'), str) or not isinstance(client_id, str):
+            raise LaunchRejected('unknown_registration', 'iss or aud/azp missing')
+        registration = self._tool_config.find_registration_by_params(body['iss'], client_id)
+        if registration is None:
+            raise LaunchRejected('unknown_registration', f'{body["iss"]!r} / {client_id!r}')
+        self._registration = registration
+        return self
+
+    def validate_jwt_signature(self):
+        header = self._jwt['header']
+        if header.get('alg') != 'RS256':
+            raise LaunchRejected('alg_not_allowed', repr(header.get('alg')))
+        kid = header.get('kid')
+        if not kid:
+            raise LaunchRejected('unknown_kid', 'no kid in header')
+        key = platform_public_key(self._store, self._registration.get_key_set_url(), kid)
+        client_id = self._registration.get_client_id()
+        try:
+            claims = jwt.decode(self._get_id_token(), key, algorithms=['RS256'], audience=client_id,
+                                issuer=self._registration.get_issuer(), leeway=LEEWAY,
+                                options={'require': ['exp', 'iat', 'iss', 'aud', 'nonce']})
+        except jwt.ExpiredSignatureError as exc:
+            raise LaunchRejected('token_expired', str(exc)) from exc
+        except jwt.ImmatureSignatureError as exc:
+            raise LaunchRejected('token_from_the_future', str(exc)) from exc
+        except jwt.InvalidAudienceError as exc:
+            raise LaunchRejected('wrong_audience', str(exc)) from exc
+        except jwt.InvalidIssuerError as exc:
+            raise LaunchRejected('wrong_issuer', str(exc)) from exc
+        except jwt.InvalidTokenError as exc:
+            raise LaunchRejected('bad_signature', str(exc)) from exc
+        if isinstance(claims['aud'], list) and len(claims['aud']) > 1 and claims.get('azp') != client_id:
+            raise LaunchRejected('wrong_audience', 'azp does not name our client_id')
+        if claims['iat'] < time.time() - MAX_TOKEN_AGE:
+            raise LaunchRejected('token_too_old', f'iat={claims["iat"]}')
+        self._claims = claims
+        return self
+
+    def _consume_state_and_nonce(self):
+        state = self._get_request_param('state')
+        if not state:
+            raise LaunchRejected('missing_state')
+        record = self._store.pop(f'login:{state}')  # atomic: a replay finds nothing
+        if record is None:
+            raise LaunchRejected('unknown_state', 'expired, already used or never issued')
+        if self._request.get_cookie(STATE_COOKIE_PREFIX + state) != state:
+            raise LaunchRejected('state_not_bound', 'the state cookie of this browser is missing')
+        if not secrets.compare_digest(str(self._claims.get('nonce', '')), record['nonce']):
+            raise LaunchRejected('nonce_mismatch')
+        if (record['iss'], record['client_id']) != (self._registration.get_issuer(),
+                                                    self._registration.get_client_id()):
+            raise LaunchRejected('state_for_another_platform')
+
+    def validate_deployment(self):
+        deployment_id = self._claims.get(CLAIM + 'deployment_id')
+        if not self._tool_config.find_deployment_by_params(self._registration.get_issuer(), deployment_id,
+                                                           self._registration.get_client_id()):
+            raise LaunchRejected('unknown_deployment', repr(deployment_id))
+        return self
+
+    def validate_message(self):
+        message_type = self._claims.get(CLAIM + 'message_type')
+        if message_type not in {'LtiResourceLinkRequest', 'LtiDeepLinkingRequest'}:
+            raise LaunchRejected('unsupported_message_type', repr(message_type))
+        return super().validate_message()
+
+    def _validate_target_link_uri(self):
+        target = self._claims.get(CLAIM + 'target_link_uri') or ''
+        own, theirs = urlsplit(self._own_base_url), urlsplit(target)
+        if (theirs.scheme, theirs.netloc) != (own.scheme, own.netloc):
+            raise LaunchRejected('foreign_target_link_uri', repr(target))
+
+    def save_launch_data(self):
+        self._session_service.save_launch_data(self._launch_id, self._claims)
+        return self
+
+    @property
+    def claims(self) -> dict:
+        return self._claims
+
+
+def validate_launch(tool_conf: DatabaseToolConf, store: Store, own_base_url: str) -> ToolMessageLaunch:
+    launch = ToolMessageLaunch(FlaskRequest(), tool_conf, store, own_base_url=own_base_url)
+    launch.validate()
+    return launch
+
+
+def launch_data(store: Store, launch_id: str) -> dict | None:
+    """The validated claims of an earlier launch (deep linking finishes in a later request)."""
+    return store.get(f'launch:{launch_id}')
+
+
+# --------------------------------------------------------------------------- platform keys
+
+
+def _http() -> requests.Session:
+    session = requests.Session()
+    session.headers['User-Agent'] = 'microVET-modules LTI tool'
+    return session
+
+
+def platform_public_key(store: Store, key_set_url: str, kid: str):
+    """The platform's RSA key for `kid`: from the cached JWKS, refetched once when the kid is unknown."""
+    cache_key = 'jwks:' + hashlib.sha256(key_set_url.encode()).hexdigest()
+    cached = store.get(cache_key)
+    for key_set in ([cached] if cached else []) + [None]:
+        if key_set is None:
+            key_set = _fetch_jwks(key_set_url)
+            store.put(cache_key, key_set, JWKS_TTL)
+        for jwk in key_set.get('keys', []):
+            if jwk.get('kid') == kid and jwk.get('kty') == 'RSA' and jwk.get('alg', 'RS256') == 'RS256':
+                try:
+                    return jwt.PyJWK(jwk, algorithm='RS256').key
+                except jwt.PyJWKError as exc:
+                    raise LaunchRejected('unknown_kid', f'unusable key {kid!r}') from exc
+    raise LaunchRejected('unknown_kid', repr(kid))
+
+
+def _fetch_jwks(url: str) -> dict:
+    try:
+        response = requests.get(url, timeout=HTTP_TIMEOUT)
+        response.raise_for_status()
+        key_set = response.json()
+    except (requests.RequestException, ValueError) as exc:
+        raise LaunchRejected('platform_keys_unavailable', f'{url}: {exc}') from exc
+    if not isinstance(key_set, dict) or not isinstance(key_set.get('keys'), list):
+        raise LaunchRejected('platform_keys_unavailable', f'{url}: not a JWK Set')
+    return key_set
+
+
+# --------------------------------------------------------------------------- deep linking
+
+
+def deep_link_response(platform: Platform, key: ToolKey, claims: Mapping, items: list[dict]) -> tuple[str, str]:
+    """(signed LtiDeepLinkingResponse JWT, return URL) for `items` (dicts: title, url, custom, line_item)."""
+    settings = claims['https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings']
+    deep_link = DeepLink(registration_for(platform, key), claims[CLAIM + 'deployment_id'], settings)
+    resources = []
+    for item in items:
+        resource = (DeepLinkResource().set_url(item['url']).set_title(item['title'])
+                    .set_custom_params(item.get('custom', {})))
+        if item.get('line_item'):
+            li = item['line_item']
+            resource.set_lineitem(LibLineItem().set_score_maximum(li['score_maximum']).set_label(li['label'])
+                                  .set_resource_id(li['resource_id']))
+        resources.append(resource)
+    message = deep_link.get_message_jwt(resources)
+    if settings.get('data') is None:  # echo data only when the platform sent some
+        message.pop('https://purl.imsglobal.org/spec/lti-dl/claim/data', None)
+    return deep_link.encode_jwt(message), settings['deep_link_return_url']
+
+
+# --------------------------------------------------------------------------- services (AGS, NRPS)
+
+
+class CachedServiceConnector(ServiceConnector):
+    """Access tokens cached per (issuer, client_id, scopes) in the shared store; one refresh on 401."""
+
+    def __init__(self, registration: Registration, store: Store):
+        super().__init__(registration, _http())
+        self._store = store
+
+    def _scope_key(self, scopes) -> str:
+        raw = '|'.join([self._registration.get_issuer(), self._registration.get_client_id(), *sorted(scopes)])
+        return 'token:' + hashlib.sha256(raw.encode()).hexdigest()
+
+    def _get_cached_access_token(self, scope_key):
+        return self._store.get(scope_key)
+
+    def _cache_access_token(self, scope_key, access_token, expires_in):
+        ttl = int(expires_in or 0) - 30  # refresh a little before the platform expires it
+        if ttl > 0:
+            self._store.put(scope_key, access_token, ttl)
+
+    def make_service_request(self, scopes, url, **kwargs):
+        try:
+            return super().make_service_request(scopes, url, **kwargs)
+        except LtiServiceException as exc:
+            if getattr(exc, 'response', None) is None or exc.response.status_code != 401:
+                raise
+            self._store.delete(self._scope_key(sorted(scopes)))
+            return super().make_service_request(scopes, url, **kwargs)
+
+
+def service_connector(platform: Platform, key: ToolKey, store: Store) -> CachedServiceConnector:
+    return CachedServiceConnector(registration_for(platform, key), store)
+
+
+def paginated(connector: ServiceConnector, scopes: list[str], url: str, accept: str) -> Iterator[dict]:
+    """Every page of a paged service (Link: rel="next")."""
+    yield from connector.get_paginated_data(scopes, url, accept=accept)

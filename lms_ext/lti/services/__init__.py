@@ -1,0 +1,1 @@
+"""LTI use cases, one module per concern."""

@@ -1,0 +1,83 @@
+"""Short-lived LTI state shared by all app processes: Redis when REDIS_URL is set, else the database.
+
+Holds the login state with its nonce (single use: `pop` is atomic), validated launch data,
+platform JWKS and access tokens. Nothing lives in process memory, so any gunicorn worker can
+serve any step of a launch.
+"""
+
+import json
+import random
+from datetime import timedelta
+from typing import Any, Protocol
+
+import redis
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from lms_ext.core.db import db
+from lms_ext.core.time import utcnow
+
+from .models import StoreEntry
+
+
+class Store(Protocol):
+    def put(self, key: str, value: Any, ttl: int) -> None: ...
+    def get(self, key: str) -> Any | None: ...
+    def pop(self, key: str) -> Any | None: ...
+    def delete(self, key: str) -> None: ...
+
+
+class DatabaseStore:
+    """Entries in `lti_store_entries`, written in the request's transaction."""
+
+    def put(self, key: str, value: Any, ttl: int) -> None:
+        now = utcnow()
+        if random.random() < 0.02:  # purge expired entries now and then, not on every write
+            db.session.execute(sa.delete(StoreEntry).where(StoreEntry.expires_at < now))
+        entry = db.session.get(StoreEntry, key) or StoreEntry(key=key)
+        entry.value, entry.expires_at = value, now + timedelta(seconds=ttl)
+        db.session.add(entry)
+        db.session.flush()
+
+    def get(self, key: str) -> Any | None:
+        return db.session.scalar(sa.select(StoreEntry.value).where(StoreEntry.key == key,
+                                                                   StoreEntry.expires_at > utcnow()))
+
+    def pop(self, key: str) -> Any | None:
+        """Delete and return in one statement: of two concurrent pops only one gets the value."""
+        row = db.session.execute(sa.delete(StoreEntry).where(StoreEntry.key == key)
+                                 .returning(StoreEntry.value, StoreEntry.expires_at)).first()
+        if row is None or row.expires_at <= utcnow():
+            return None
+        return row.value
+
+    def delete(self, key: str) -> None:
+        db.session.execute(sa.delete(StoreEntry).where(StoreEntry.key == key))
+
+
+class RedisStore:
+    def __init__(self, url: str):
+        self._redis = redis.Redis.from_url(url, socket_timeout=2)
+
+    def put(self, key: str, value: Any, ttl: int) -> None:
+        self._redis.set(f'lms_ext:{key}', json.dumps(value), ex=ttl)
+
+    def get(self, key: str) -> Any | None:
+        raw = self._redis.get(f'lms_ext:{key}')
+        return None if raw is None else json.loads(raw)
+
+    def pop(self, key: str) -> Any | None:
+        raw = self._redis.getdel(f'lms_ext:{key}')
+        return None if raw is None else json.loads(raw)
+
+    def delete(self, key: str) -> None:
+        self._redis.delete(f'lms_ext:{key}')
+
+
+def init_store(app: Flask) -> None:
+    url = app.config.get('REDIS_URL')
+    app.extensions['lti_store'] = RedisStore(url) if url else DatabaseStore()
+
+
+def store() -> Store:
+    return current_app.extensions['lti_store']

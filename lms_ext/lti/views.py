@@ -1,0 +1,140 @@
+"""LTI endpoints (/lti/login, /lti/launch, /lti/jwks), deep linking picker, and the resource link page."""
+
+import logging
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user
+from marshmallow import ValidationError
+
+from lms_ext.accounts.models import Role
+from lms_ext.accounts.permissions import require_course_role
+from lms_ext.content import services as content
+from lms_ext.core.db import unit_of_work
+from lms_ext.core.errors import InvalidInput
+from lms_ext.core.extensions import csrf, limiter
+from lms_ext.core.i18n import SESSION_LOCALE_KEY
+
+from . import adapter
+from .schemas import DeepLinkSelectionInput
+from .services import deep_linking, keys
+from .services import launch as launches
+from .store import store
+
+logger = logging.getLogger(__name__)
+bp = Blueprint('lti', __name__)
+DEEP_LINK_SESSION_KEY = 'deep_link_launches'
+LOGIN_PARAMS = ('iss', 'login_hint', 'target_link_uri', 'lti_message_hint', 'lti_deployment_id', 'client_id',
+                'lti_storage_target')
+
+
+def launch_url() -> str:
+    return current_app.config['BASE_URL'] + '/lti/launch'
+
+
+def _rejected(exc: adapter.LaunchRejected, status: int = 400):
+    """Close the door: no session, a log line, a page that says what the user can do."""
+    session.clear()
+    logger.warning('LTI request rejected: %s (%s)', exc.reason, exc.detail)
+    return render_template('lti/launch_error.html', reason=exc.reason), status
+
+
+@bp.route('/lti/login', methods=['GET', 'POST'])
+@csrf.exempt
+@limiter.limit('120 per minute')
+def login():
+    params = {k: request.values[k] for k in LOGIN_PARAMS if request.values.get(k)}
+    in_iframe = request.headers.get('Sec-Fetch-Dest') == 'iframe'
+    if in_iframe and not request.values.get('lti1p3_cookies_ok') and not request.values.get('lti1p3_new_window'):
+        # Browsers that block third-party cookies would lose the state cookie: check first, in the page.
+        return render_template('lti/cookie_check.html', params=params)
+    try:
+        with unit_of_work():
+            response = adapter.start_login(adapter.DatabaseToolConf(keys.signing_key()), store(), launch_url())
+    except adapter.LaunchRejected as exc:
+        return _rejected(exc)
+    return response
+
+
+@bp.post('/lti/launch')
+@csrf.exempt
+@limiter.limit('120 per minute')
+def launch():
+    try:
+        with unit_of_work():
+            tool_conf = adapter.DatabaseToolConf(keys.signing_key())
+            message = adapter.validate_launch(tool_conf, store(), current_app.config['BASE_URL'])
+            result = launches.record_launch(message.platform, message.claims)
+            user_id, link_id, course_id = result.user.id, result.link.id if result.link else None, result.course.id
+    except adapter.LaunchRejected as exc:
+        return _rejected(exc)
+    session.clear()  # a launch starts a fresh session: nothing from another person or course survives
+    login_user(result.user)
+    if result.locale:
+        session[SESSION_LOCALE_KEY] = result.locale
+    if result.message_type == 'LtiDeepLinkingRequest':
+        if Role.instructor not in result.roles:
+            abort(403)
+        session[DEEP_LINK_SESSION_KEY] = [message.get_launch_id()]
+        return redirect(url_for('lti.deep_link_picker', launch_id=message.get_launch_id()), 303)
+    logger.info('User %r launched link %r in course %r', user_id, link_id, course_id)
+    return redirect(url_for('lti.link_home', link_id=link_id), 303)
+
+
+@bp.get('/lti/jwks')
+def jwks():
+    with unit_of_work():
+        key_set = keys.jwks()
+    response = jsonify(key_set)
+    response.headers['Cache-Control'] = 'public, max-age=300'
+    return response
+
+
+def _deep_link_claims(launch_id: str) -> dict:
+    if launch_id not in session.get(DEEP_LINK_SESSION_KEY, []):
+        abort(403)
+    claims = adapter.launch_data(store(), launch_id)
+    if claims is None:
+        abort(410)
+    return claims
+
+
+@bp.route('/lti/deep-link/<launch_id>', methods=['GET', 'POST'])
+def deep_link_picker(launch_id: str):
+    claims = _deep_link_claims(launch_id)
+    settings = deep_linking.settings_of(claims)
+    errors, chosen = {}, []
+    if request.method == 'POST':
+        chosen = request.form.getlist('modules')
+        try:
+            data = DeepLinkSelectionInput().load({'modules': chosen})
+            platform = adapter.find_platform(claims['iss'], _client_id(claims))
+            if platform is None:
+                abort(403)
+            token, return_url = deep_linking.build_response(platform, claims, data['modules'],
+                                                            launch_url=launch_url())
+        except ValidationError as exc:
+            errors = exc.normalized_messages()
+        except InvalidInput as exc:
+            errors = exc.errors
+        else:
+            session[DEEP_LINK_SESSION_KEY] = []  # one response per request
+            return render_template('lti/deep_link_return.html', return_url=return_url, token=token)
+    status = 422 if errors else 200
+    return render_template('lti/deep_link_picker.html', versions=content.published_versions(), errors=errors,
+                           chosen=chosen, multiple=str(settings.get('accept_multiple', 'true')).lower() != 'false',
+                           settings=settings), status
+
+
+def _client_id(claims: dict) -> str:
+    aud = claims['aud']
+    return claims.get('azp') or (aud[0] if isinstance(aud, list) else aud)
+
+
+@bp.get('/links/<int:link_id>')
+def link_home(link_id: int):
+    link = launches.get_resource_link(link_id) or abort(404)
+    if not current_user.is_authenticated:
+        abort(401)
+    roles = require_course_role(link.course, Role.learner, Role.instructor, Role.mentor)
+    version = link.module.published_version if link.module else None
+    return render_template('lti/link_home.html', link=link, version=version, roles=roles, Role=Role)

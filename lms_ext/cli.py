@@ -1,5 +1,7 @@
 """Flask CLI commands (each wraps its work in one unit of work)."""
 
+from datetime import timedelta
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -11,8 +13,18 @@ from lms_ext.core.db import unit_of_work
 from lms_ext.core.errors import DomainError
 from lms_ext.demo import platform as demo_platform
 from lms_ext.demo.seed import seed_demo
+from lms_ext.lti.models import PlatformStatus
+from lms_ext.lti.schemas import PlatformInput
+from lms_ext.lti.services import keys, registration
 
 accounts_cli = AppGroup('accounts', help='Local accounts (administrators, external mentors).')
+lti_cli = AppGroup('lti', help='LTI platform registrations and the tool keys.')
+
+
+def _fail(exc: Exception):
+    if isinstance(exc, ValidationError):
+        return click.ClickException('; '.join(f'{k}: {v}' for k, v in exc.normalized_messages().items()))
+    return click.ClickException(getattr(exc, 'message', str(exc)))
 
 
 @click.command('seed-demo')
@@ -36,13 +48,65 @@ def create_admin(email, name, password):
         data = LocalAccountInput().load({'email': email, 'name': name, 'password': password})
         with unit_of_work():
             user = accounts.create_local_account(**data, is_admin=True)
-    except ValidationError as exc:
-        raise click.ClickException('; '.join(f'{k}: {" ".join(v)}' for k, v in exc.messages.items())) from None
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from None
+    except (ValidationError, DomainError) as exc:
+        raise _fail(exc) from None
     click.echo(f'Administrator {user.email} created.')
+
+
+@lti_cli.command('add-platform')
+@click.option('--issuer', required=True, help='The platform ID, e.g. https://moodle.example.org')
+@click.option('--client-id', required=True)
+@click.option('--login-url', required=True, help='Authentication request URL (OIDC auth endpoint).')
+@click.option('--token-url', required=True, help='Access token URL.')
+@click.option('--jwks-url', required=True, help='Public keyset URL.')
+@click.option('--deployment', 'deployments', multiple=True, required=True, help='Deployment ID (repeatable).')
+@click.option('--name', default='')
+@click.option('--audience', default=None, help='Token endpoint audience, when it differs from its URL.')
+def add_platform(issuer, client_id, login_url, token_url, jwks_url, deployments, name, audience):
+    """Register an LMS platform by hand (active at once)."""
+    try:
+        data = PlatformInput().load({'issuer': issuer, 'client_id': client_id, 'auth_login_url': login_url,
+                                     'auth_token_url': token_url, 'key_set_url': jwks_url, 'name': name,
+                                     'auth_audience': audience, 'deployment_ids': list(deployments)})
+        with unit_of_work():
+            platform = registration.add_platform(data)
+            click.echo(f'Platform {platform.id} registered: {platform.issuer} (client {platform.client_id})')
+    except (ValidationError, DomainError) as exc:
+        raise _fail(exc) from None
+
+
+@lti_cli.command('list')
+def list_platforms():
+    """Registered platforms and their status."""
+    for p in registration.all_platforms():
+        deployments = ','.join(d.deployment_id for d in p.deployments)
+        click.echo(f'{p.id}\t{p.status.value}\t{p.method.value}\t{p.issuer}\t{p.client_id}\t{deployments}')
+
+
+@lti_cli.command('approve')
+@click.argument('platform_id', type=int)
+def approve(platform_id):
+    """Approve a pending (dynamically registered) platform."""
+    with unit_of_work():
+        platform = registration.get_platform(platform_id)
+        if platform is None:
+            raise click.ClickException(f'No platform {platform_id}.')
+        registration.set_status(platform, PlatformStatus.active)
+    click.echo(f'Platform {platform_id} approved.')
+
+
+@lti_cli.command('rotate-key')
+@click.option('--overlap-days', default=7, show_default=True, type=click.IntRange(0, 90),
+              help='How long the previous key stays published.')
+def rotate_key(overlap_days):
+    """Sign with a new RSA key; the previous key stays in the JWKS during the overlap."""
+    with unit_of_work():
+        key = keys.rotate_key(overlap=timedelta(days=overlap_days))
+        kid = key.kid
+    click.echo(f'New signing key {kid}; previous keys published for {overlap_days} more day(s).')
 
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(accounts_cli)
+    app.cli.add_command(lti_cli)

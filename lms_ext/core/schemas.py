@@ -26,7 +26,8 @@ class BaseSchema(Schema):
     def _strip_strings(self, data, **kwargs):
         if hasattr(data, 'items'):
             # Form MultiDicts keep only the first value here; list fields use getlist in views.
-            return {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+            # The CSRF token was checked by Flask-WTF before the view ran; it is not a form field.
+            return {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k != 'csrf_token'}
         return data
 
 

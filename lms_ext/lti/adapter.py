@@ -30,6 +30,7 @@ from pylti1p3.contrib.flask.session import FlaskSessionService
 from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.deployment import Deployment as LibDeployment
+from pylti1p3.dynamic_registration import DynamicRegistration
 from pylti1p3.exception import LtiException, LtiServiceException, OIDCException
 from pylti1p3.lineitem import LineItem as LibLineItem
 from pylti1p3.registration import Registration
@@ -413,3 +414,98 @@ def service_connector(platform: Platform, key: ToolKey, store: Store) -> CachedS
 def paginated(connector: ServiceConnector, scopes: list[str], url: str, accept: str) -> Iterator[dict]:
     """Every page of a paged service (Link: rel="next")."""
     yield from connector.get_paginated_data(scopes, url, accept=accept)
+
+
+# --------------------------------------------------------------------------- dynamic registration
+
+TOOL_CONFIGURATION = 'https://purl.imsglobal.org/spec/lti-tool-configuration'
+PLATFORM_CONFIGURATION = 'https://purl.imsglobal.org/spec/lti-platform-configuration'
+SCOPES = ['https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
+          'https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly',
+          'https://purl.imsglobal.org/spec/lti-ags/scope/score',
+          'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly']
+
+
+class ToolDynamicRegistration(DynamicRegistration):
+    """LTI Dynamic Registration (1EdTech) with the URL checks the library leaves out.
+
+    `check_url(url)` raises LaunchRejected for URLs we must not fetch (non-https, private addresses).
+    """
+
+    client_name = 'microVET modules'
+    description = 'Short hybrid VET micro-modules that end in a verifiable micro-credential (Open Badge).'
+
+    def __init__(self, *, base_url: str, openid_configuration_url: str, registration_token: str | None,
+                 check_url):
+        self._base = base_url
+        self._config_url = openid_configuration_url
+        self._token = registration_token
+        self._check_url = check_url
+
+    def get_request_session(self):
+        return _http()
+
+    def get_initiate_login_uri(self):
+        return self._base + '/lti/login'
+
+    def get_jwks_uri(self):
+        return self._base + '/lti/jwks'
+
+    def get_redirect_uris(self):
+        return [self._base + '/lti/launch']
+
+    def get_target_link_uri(self):
+        return self._base + '/lti/launch'
+
+    def get_domain(self):
+        return urlsplit(self._base).netloc
+
+    def get_logo_uri(self):
+        return self._base + '/static/img/logo.png'
+
+    def get_scopes(self):
+        return SCOPES
+
+    def get_claims(self):
+        return ['iss', 'sub', 'name', 'given_name', 'family_name', 'email', 'picture', 'locale']
+
+    def get_messages(self):
+        return [{'type': 'LtiDeepLinkingRequest', 'target_link_uri': self.get_target_link_uri(),
+                 'label': 'microVET modules'}]
+
+    def get_openid_configuration_endpoint(self):
+        return self._config_url
+
+    def get_registration_token(self):
+        return self._token
+
+    def get_openid_configuration(self):
+        self._check_url(self._config_url)
+        try:
+            response = requests.get(self._config_url, timeout=HTTP_TIMEOUT, allow_redirects=False)
+            response.raise_for_status()
+            configuration = response.json()
+        except (requests.RequestException, ValueError) as exc:
+            raise LaunchRejected('registration_config_unavailable', str(exc)) from exc
+        issuer = configuration.get('issuer') if isinstance(configuration, dict) else None
+        if not isinstance(issuer, str) or not self._config_url.startswith(issuer):
+            raise LaunchRejected('registration_config_invalid', 'the URL must start with the advertised issuer')
+        for name in ('registration_endpoint', 'authorization_endpoint', 'token_endpoint', 'jwks_uri'):
+            if not isinstance(configuration.get(name), str):
+                raise LaunchRejected('registration_config_invalid', f'{name} missing')
+            self._check_url(configuration[name])
+        if PLATFORM_CONFIGURATION not in configuration:
+            raise LaunchRejected('registration_config_invalid', 'not an LTI platform configuration')
+        return configuration
+
+    def complete_registration(self, openid_configuration, openid_registration):
+        if not isinstance(openid_registration.get('client_id'), str):
+            raise LaunchRejected('registration_failed', 'the platform answered without a client_id')
+        return openid_configuration, openid_registration
+
+    def run(self) -> tuple[dict, dict]:
+        """(platform configuration, registration answer); raises LaunchRejected on any failure."""
+        try:
+            return self.register()
+        except (LtiException, AssertionError) as exc:
+            raise LaunchRejected('registration_failed', str(exc)) from exc

@@ -1,6 +1,9 @@
-"""Pure: LTI role URIs → the tool's roles. Context roles first; institution/system roles only without them."""
+"""Pure: LTI role URIs → the tool's role names (accounts.models.Role values).
 
-from lms_ext.accounts.models import Role
+Context roles come first; institution/system roles count only when no context role was sent.
+"""
+
+LEARNER, INSTRUCTOR, MENTOR = 'learner', 'instructor', 'mentor'
 
 _MEMBERSHIP = 'http://purl.imsglobal.org/vocab/lis/v2/membership#'
 _MEMBERSHIP_SUB = 'http://purl.imsglobal.org/vocab/lis/v2/membership/'
@@ -8,18 +11,18 @@ _INSTITUTION = 'http://purl.imsglobal.org/vocab/lis/v2/institution/person#'
 _SYSTEM = 'http://purl.imsglobal.org/vocab/lis/v2/system/person#'
 
 _CONTEXT_ROLES = {
-    'Learner': Role.learner,
-    'Instructor': Role.instructor,
-    'Administrator': Role.instructor,
-    'ContentDeveloper': Role.instructor,
-    'Mentor': Role.mentor,
+    'Learner': LEARNER,
+    'Instructor': INSTRUCTOR,
+    'Administrator': INSTRUCTOR,
+    'ContentDeveloper': INSTRUCTOR,
+    'Mentor': MENTOR,
 }
 # Sub-roles such as membership/Instructor#TeachingAssistant.
-_SUB_ROLES = {'TeachingAssistant': Role.mentor, 'Mentor': Role.mentor}
+_SUB_ROLES = {'TeachingAssistant': MENTOR, 'Mentor': MENTOR}
 _ADMIN_ROLES = {_INSTITUTION + 'Administrator', _SYSTEM + 'Administrator', _SYSTEM + 'SysAdmin'}
 
 
-def _context_role(uri: str) -> Role | None:
+def _context_role(uri: str) -> str | None:
     if uri.startswith(_MEMBERSHIP):
         return _CONTEXT_ROLES.get(uri[len(_MEMBERSHIP):])
     if uri.startswith(_MEMBERSHIP_SUB):
@@ -29,11 +32,11 @@ def _context_role(uri: str) -> Role | None:
     return None
 
 
-def roles_from_claim(uris: list[str]) -> set[Role]:
-    """The tool roles granted by the signed `roles` claim."""
+def roles_from_claim(uris: list[str]) -> set[str]:
+    """The tool role names granted by the signed `roles` claim."""
     context = {role for uri in uris if (role := _context_role(uri))}
     if context:
         return context
     if any(uri in _ADMIN_ROLES for uri in uris):
-        return {Role.instructor}
+        return {INSTRUCTOR}
     return set()

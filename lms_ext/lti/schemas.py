@@ -70,3 +70,20 @@ class LaunchClaims(_Claim):
 class DeepLinkSelectionInput(BaseSchema):
     modules = fields.List(fields.String(validate=validate.Length(min=1, max=80)), required=True,
                           validate=validate.Length(min=1, error=_l('Choose at least one module.')))
+
+
+class PlatformInput(BaseSchema):
+    name = fields.String(load_default='', validate=validate.Length(max=255))
+    issuer = fields.Url(required=True, require_tld=False, validate=validate.Length(max=255))
+    client_id = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    auth_login_url = fields.Url(required=True, require_tld=False, validate=validate.Length(max=2048))
+    auth_token_url = fields.Url(required=True, require_tld=False, validate=validate.Length(max=2048))
+    key_set_url = fields.Url(required=True, require_tld=False, validate=validate.Length(max=2048))
+    auth_audience = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2048))
+    deployment_ids = fields.List(fields.String(validate=validate.Length(min=1, max=255)), required=True,
+                                 validate=validate.Length(min=1, error=_l('Give at least one deployment ID.')))
+
+
+class DynamicRegistrationInput(BaseSchema):
+    openid_configuration = fields.Url(required=True, require_tld=False)
+    registration_token = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4096))

@@ -41,7 +41,7 @@ def parse_claims(raw: dict) -> dict:
 def record_launch(platform: Platform, raw_claims: dict) -> LaunchResult:
     """Upsert the user, course, LTI roles and resource link of a validated launch."""
     claims = parse_claims(raw_claims)
-    roles = roles_from_claim(claims['roles'])
+    roles = {Role(name) for name in roles_from_claim(claims['roles'])}
     user = _upsert_user(platform.issuer, claims)
     course = _upsert_course(platform.issuer, claims['context'])
     _sync_lti_roles(user, course, roles)

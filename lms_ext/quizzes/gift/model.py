@@ -24,6 +24,19 @@ GRADE_FRACTIONS = (0.0, 1.0, *(float(x) for x in _RAW_FRACTIONS),
                    *(-float(x) for x in reversed(_RAW_FRACTIONS)), -1.0)
 
 
+def import_defaults(qtype: str) -> dict[str, object]:
+    """The settings Moodle's GIFT import gives a question of ``qtype`` (``GiftQuestion.extra``)."""
+    extra: dict[str, object] = {'defaultmark': 1.0, 'penalty': 0.3333333, 'length': 1}
+    if qtype == 'description':
+        extra.update(defaultmark=0.0, length=0)
+    elif qtype == 'truefalse':
+        extra['penalty'] = 1.0
+    elif qtype == 'essay':
+        extra.update(responseformat='editor', responserequired=1, responsefieldlines=15, attachments=0,
+                     attachmentsrequired=0)
+    return extra
+
+
 @dataclass(frozen=True)
 class GiftIssue:
     """A problem found while parsing; ``line`` and ``column`` are 1-based in the original text."""
@@ -83,7 +96,8 @@ class GiftQuestion:
 
     ``category`` is the full ``$CATEGORY:`` path in force ('' before the first one). ``missing_word``
     is set when the answer block sat inside the text; ``text`` then holds ``BLANK`` in its place.
-    ``extra`` carries Moodle's per-type import defaults (defaultmark, penalty, essay options).
+    ``extra`` carries Moodle's per-type import defaults (see ``import_defaults``, used when left empty);
+    ``general_feedback_format`` defaults to ``text_format``, as in Moodle.
     """
 
     qtype: str
@@ -97,10 +111,16 @@ class GiftQuestion:
     tags: list[str] = field(default_factory=list)
     line: int = field(default=0, compare=False)
     extra: dict[str, object] = field(default_factory=dict)
-    general_feedback_format: str = 'moodle'
+    general_feedback_format: str = ''
     pairs: list[GiftMatchPair] = field(default_factory=list)
     missing_word: bool = False
     case_sensitive: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.extra:
+            self.extra = import_defaults(self.qtype)
+        if not self.general_feedback_format:
+            self.general_feedback_format = self.text_format
 
 
 @dataclass
@@ -118,3 +138,14 @@ class GiftParseResult:
     def raise_for_errors(self) -> None:
         if self.errors:
             raise GiftSyntaxError(self.errors)
+
+
+def match_grade(fraction: float, mode: str = 'error') -> float | None:
+    """question_bank::match_grade_options(): the allowed fraction for ``fraction``, or None."""
+    if mode == 'error':
+        return next((value for value in GRADE_FRACTIONS if abs(fraction - value) < 0.00001), None)
+    best, mismatch = None, 2.0
+    for value in GRADE_FRACTIONS:
+        if abs(fraction - value) < mismatch:
+            best, mismatch = value, abs(fraction - value)
+    return best

@@ -1,8 +1,8 @@
-"""LTI endpoints (/lti/login, /lti/launch, /lti/jwks), deep linking picker, and the resource link page."""
+"""LTI endpoints (/lti/login, /lti/launch, /lti/jwks), the deep linking picker, and the resource link page."""
 
 import logging
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 from marshmallow import ValidationError
 
@@ -14,14 +14,14 @@ from lms_ext.core.errors import InvalidInput
 from lms_ext.core.extensions import csrf, limiter
 from lms_ext.core.i18n import SESSION_LOCALE_KEY
 
-from . import adapter
-from .schemas import DeepLinkSelectionInput
-from .services import deep_linking, keys
-from .services import launch as launches
-from .store import store
+from .. import adapter
+from ..schemas import DeepLinkSelectionInput
+from ..services import deep_linking, keys
+from ..services import launch as launches
+from ..store import store
+from . import bp
 
 logger = logging.getLogger(__name__)
-bp = Blueprint('lti', __name__)
 DEEP_LINK_SESSION_KEY = 'deep_link_launches'
 LOGIN_PARAMS = ('iss', 'login_hint', 'target_link_uri', 'lti_message_hint', 'lti_deployment_id', 'client_id',
                 'lti_storage_target')

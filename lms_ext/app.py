@@ -39,6 +39,7 @@ def _init_extensions(app: Flask) -> None:
     from lms_ext.core.db import db
     from lms_ext.core.extensions import babel, csrf, limiter, migrate
     from lms_ext.core.i18n import register_template_helpers, select_locale
+    from lms_ext.core.jobs import init_jobs
     from lms_ext.core.logging import configure_logging
     from lms_ext.lti.store import init_store
 
@@ -51,6 +52,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     init_login(app)  # flask-login: user loader and login view
     init_store(app)  # LTI state/nonce, launch data and caches: Redis when configured, else the database
+    init_jobs(app)  # RQ queue when REDIS_URL is set; otherwise outbox rows are polled by `flask jobs work`
     if app.config.get('TRUST_PROXY_HEADERS'):
         # Behind a TLS-terminating load balancer: trust one hop of X-Forwarded-* for scheme and host.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)

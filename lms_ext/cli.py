@@ -1,24 +1,29 @@
 """Flask CLI commands (each wraps its work in one unit of work)."""
 
+import time
 from datetime import timedelta
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from marshmallow import ValidationError
+from rq import SimpleWorker
 
 from lms_ext.accounts import services as accounts
 from lms_ext.accounts.schemas import LocalAccountInput
+from lms_ext.core import jobs
 from lms_ext.core.db import unit_of_work
 from lms_ext.core.errors import DomainError
 from lms_ext.demo import platform as demo_platform
 from lms_ext.demo.seed import seed_demo
+from lms_ext.lti import tasks as lti_tasks
 from lms_ext.lti.models import PlatformStatus
 from lms_ext.lti.schemas import PlatformInput
-from lms_ext.lti.services import keys, registration
+from lms_ext.lti.services import grades, keys, registration
 
 accounts_cli = AppGroup('accounts', help='Local accounts (administrators, external mentors).')
 lti_cli = AppGroup('lti', help='LTI platform registrations and the tool keys.')
+jobs_cli = AppGroup('jobs', help='Background jobs: grade pass-back and other retries.')
 
 
 def _fail(exc: Exception):
@@ -106,7 +111,33 @@ def rotate_key(overlap_days):
     click.echo(f'New signing key {kid}; previous keys published for {overlap_days} more day(s).')
 
 
+@jobs_cli.command('work')
+@click.option('--interval', default=2.0, show_default=True, help='Seconds between sweeps of due jobs.')
+@click.option('--once', is_flag=True, help='Process what is due now and exit.')
+def jobs_work(interval, once):
+    """Run jobs: RQ jobs when REDIS_URL is set, and every due outbox row (the database-backed queue)."""
+    q = jobs.queue()
+    worker = SimpleWorker([q], connection=q.connection) if q is not None else None
+    click.echo(f'Job worker started ({"RQ on Redis" if q is not None else "database-backed queue"}).')
+    while True:
+        if worker is not None:
+            worker.work(burst=True)
+        lti_tasks.sweep()
+        if once:
+            return
+        time.sleep(interval)
+
+
+@jobs_cli.command('retry-failed')
+def jobs_retry_failed():
+    """Queue again the score submissions whose retries were exhausted."""
+    with unit_of_work():
+        count = grades.retry_failed()
+    click.echo(f'{count} submission(s) queued again.')
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(lti_cli)
+    app.cli.add_command(jobs_cli)

@@ -25,6 +25,7 @@ import jwt
 import requests
 import sqlalchemy as sa
 from jwcrypto.jwk import JWK
+from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
 from pylti1p3.contrib.flask.session import FlaskSessionService
 from pylti1p3.deep_link import DeepLink
@@ -32,7 +33,9 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.deployment import Deployment as LibDeployment
 from pylti1p3.dynamic_registration import DynamicRegistration
 from pylti1p3.exception import LtiException, LtiServiceException, OIDCException
+from pylti1p3.grade import Grade
 from pylti1p3.lineitem import LineItem as LibLineItem
+from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.registration import Registration
 from pylti1p3.service_connector import ServiceConnector
 from pylti1p3.tool_config.abstract import ToolConfAbstract
@@ -509,3 +512,64 @@ class ToolDynamicRegistration(DynamicRegistration):
             return self.register()
         except (LtiException, AssertionError) as exc:
             raise LaunchRejected('registration_failed', str(exc)) from exc
+
+
+# --------------------------------------------------------------------------- Assignment and Grade Services
+
+class ServiceFailed(Exception):
+    """A platform service call failed; `status` is the HTTP status (None: no answer at all)."""
+
+    def __init__(self, status: int | None, detail: str):
+        super().__init__(f'{status}: {detail}')
+        self.status = status
+        self.detail = detail
+
+    @property
+    def is_transient(self) -> bool:
+        """Worth retrying later: no answer, rate limiting, or a server error."""
+        return self.status is None or self.status == 429 or self.status >= 500
+
+
+def _service_call(func, *args, **kwargs):
+    try:
+        return func(*args, **kwargs)
+    except LtiServiceException as exc:
+        response = exc.response
+        raise ServiceFailed(response.status_code, (response.text or '')[:500]) from exc
+    except requests.RequestException as exc:
+        raise ServiceFailed(None, str(exc)) from exc
+    except LtiException as exc:
+        raise ServiceFailed(None, str(exc)) from exc
+
+
+def ags_line_item_url(connector: ServiceConnector, ags: dict, *, resource_link_id: str, label: str,
+                      score_maximum: float, resource_id: str) -> str:
+    """The line item for a resource link: the one the launch named, else found or created by resourceLinkId."""
+    if ags.get('lineitem'):
+        return ags['lineitem']
+    service = AssignmentsGradesService(connector, ags)
+    wanted = (LibLineItem().set_resource_link_id(resource_link_id).set_label(label)
+              .set_score_maximum(score_maximum).set_resource_id(resource_id))
+    item = _service_call(service.find_or_create_lineitem, wanted, find_by='resource_link_id')
+    return item.get_id()
+
+
+def ags_post_score(connector: ServiceConnector, ags: dict, line_item_url: str, score: dict) -> None:
+    """POST one score (application/vnd.ims.lis.v1.score+json) to the line item's /scores endpoint."""
+    grade = (Grade().set_user_id(score['user_id']).set_timestamp(score['timestamp'])
+             .set_activity_progress(score['activity_progress']).set_grading_progress(score['grading_progress']))
+    if score.get('score_given') is not None:
+        grade.set_score_given(score['score_given']).set_score_maximum(score['score_maximum'])
+    if score.get('comment'):
+        grade.set_comment(score['comment'])
+    service = AssignmentsGradesService(connector, ags)
+    _service_call(service.put_grade, grade, LibLineItem({'id': line_item_url}))
+
+
+# --------------------------------------------------------------------------- Names and Role Provisioning
+
+def nrps_members(connector: ServiceConnector, memberships_url: str) -> list[dict]:
+    """Every member of the context, following Link rel="next" paging."""
+    service = NamesRolesProvisioningService(connector, {'context_memberships_url': memberships_url,
+                                                        'service_versions': ['2.0']})
+    return _service_call(service.get_members)

@@ -2,11 +2,12 @@
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms_ext.accounts.models import Course
+from lms_ext.accounts.models import Course, User
 from lms_ext.content.models import Module
 from lms_ext.core.db import UTCDateTime, db, str_enum
 from lms_ext.core.time import utcnow
@@ -131,3 +132,59 @@ class StoreEntry(db.Model):
 
     def __repr__(self):
         return f'<StoreEntry {self.key!r} until {self.expires_at}>'
+
+
+class SubmissionState(enum.Enum):
+    pending = 'pending'  # waiting to be sent (again), see next_attempt_at
+    sent = 'sent'
+    rejected = 'rejected'  # the platform refused it for good (e.g. 400: not a student); not retried
+    skipped = 'skipped'  # a non-final score after a final one: sending it would wipe the grade in Moodle
+    failed = 'failed'  # retries exhausted; `flask jobs retry-failed` puts it back to pending
+
+
+class ScoreSubmission(db.Model):
+    """The outbox of scores for the LMS gradebook (AGS), written in the grading transaction.
+
+    One row per (link, learner, attempt_key): recording the same attempt twice is a no-op, so a score
+    is never posted twice for one attempt. Timestamps strictly increase per learner and link in whole
+    seconds (Moodle compares seconds and answers 409 otherwise).
+    """
+
+    __tablename__ = 'lti_score_submissions'
+    __table_args__ = (
+        sa.UniqueConstraint('link_id', 'learner_id', 'attempt_key', name='uq_lti_score_submissions_attempt'),
+        sa.CheckConstraint('score_given IS NULL OR (score_given >= 0 AND score_given <= score_maximum)',
+                           name='score_in_range'),
+        sa.CheckConstraint('score_maximum > 0', name='score_maximum_positive'),
+        sa.CheckConstraint("(state = 'sent') = (sent_at IS NOT NULL)", name='sent_at_matches_state'),
+        sa.CheckConstraint('attempts >= 0', name='attempts_not_negative'),
+        sa.Index('ix_lti_score_submissions_due', 'state', 'next_attempt_at'),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(sa.ForeignKey('lti_resource_links.id', ondelete='CASCADE'), index=True)
+    learner_id: Mapped[int] = mapped_column(sa.ForeignKey('accounts_users.id', ondelete='CASCADE'), index=True)
+    attempt_key: Mapped[str] = mapped_column(sa.String(120))
+    score_given: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 4))
+    score_maximum: Mapped[Decimal] = mapped_column(sa.Numeric(10, 4))
+    activity_progress: Mapped[str] = mapped_column(sa.String(20), default='Completed')
+    grading_progress: Mapped[str] = mapped_column(sa.String(20), default='FullyGraded')
+    comment: Mapped[str] = mapped_column(sa.Text, default='')
+    timestamp: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[SubmissionState] = mapped_column(str_enum(SubmissionState, 'submission_state'),
+                                                   default=SubmissionState.pending)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(sa.Text, default='')
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    link: Mapped[ResourceLink] = relationship()
+    learner: Mapped[User] = relationship()
+
+    @property
+    def is_final(self) -> bool:
+        return self.grading_progress == 'FullyGraded'
+
+    def __repr__(self):
+        return f'<ScoreSubmission id={self.id} link={self.link_id} learner={self.learner_id} {self.state.value}>'

@@ -44,7 +44,9 @@ run: install
 	LMS_EXT_ENV=development $(BIN)/flask db upgrade
 	LMS_EXT_ENV=development $(BIN)/flask seed-demo
 	@echo "microVET modules on http://$(HOST):$(PORT)/  (demo launcher: http://$(HOST):$(PORT)/demo/)"
-	LMS_EXT_ENV=development $(BIN)/flask run --host $(HOST) --port $(PORT)
+	@# The job worker (grade pass-back) runs beside the web server and stops with it.
+	LMS_EXT_ENV=development $(BIN)/flask jobs work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  LMS_EXT_ENV=development $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .

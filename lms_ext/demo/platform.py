@@ -64,7 +64,9 @@ def endpoints(base_url: str) -> dict:
     return {'auth_login_url': f'{base_url}/demo/platform/auth', 'key_set_url': f'{base_url}/demo/platform/jwks',
             'auth_token_url': f'{base_url}/demo/platform/token',
             'deep_link_return_url': f'{base_url}/demo/platform/deep-link-return',
-            'launch_url': f'{base_url}/lti/launch', 'login_url': f'{base_url}/lti/login'}
+            'launch_url': f'{base_url}/lti/launch', 'login_url': f'{base_url}/lti/login',
+            'lineitems_url': f'{base_url}/demo/platform/lineitems',
+            'memberships_url': f'{base_url}/demo/platform/memberships'}
 
 
 def register(base_url: str) -> Platform:
@@ -116,10 +118,17 @@ def activities(store: Store) -> list[dict]:
     return store.get(ACTIVITIES_KEY) or [DEFAULT_ACTIVITY]
 
 
-def add_activities(store: Store, items: list[dict]) -> list[dict]:
+def add_activities(store: Store, base_url: str, items: list[dict]) -> list[dict]:
+    """Place deep-linked items in the course; each lineItem becomes a gradebook column, as in Moodle."""
     current = activities(store)
-    added = [{'id': 'demo-link-' + secrets.token_hex(4), 'title': item.get('title', 'Activity'),
-              'custom': item.get('custom', {})} for item in items]
+    added = []
+    for item in items:
+        activity = {'id': 'demo-link-' + secrets.token_hex(4), 'title': item.get('title', 'Activity'),
+                    'custom': item.get('custom', {})}
+        if isinstance(item.get('lineItem'), dict):
+            line_item = create_line_item(store, base_url, {**item['lineItem'], 'resourceLinkId': activity['id']})
+            activity['lineitem'] = line_item['id']
+        added.append(activity)
     store.put(ACTIVITIES_KEY, current + added, ACTIVITIES_TTL)
     return added
 
@@ -188,6 +197,11 @@ def _claims(store: Store, urls: dict, persona: Persona, hint: dict, nonce: str) 
         activity = next((a for a in activities(store) if a['id'] == hint['activity_id']), DEFAULT_ACTIVITY)
         claims[CLAIM + 'resource_link'] = {'id': activity['id'], 'title': activity['title']}
         claims[CLAIM + 'custom'] = activity['custom']
+        claims['https://purl.imsglobal.org/spec/lti-ags/claim/endpoint'] = {
+            'scope': AGS_SCOPES, 'lineitems': urls['lineitems_url'],
+            **({'lineitem': activity['lineitem']} if activity.get('lineitem') else {})}
+    claims['https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice'] = {
+        'context_memberships_url': urls['memberships_url'], 'service_versions': ['2.0']}
     return claims
 
 
@@ -204,3 +218,100 @@ def read_deep_link_response(token: str, tool_jwks: dict) -> list[dict]:
         raise InvalidInput('JWT', 'not an LTI 1.3 deep linking response')
     items = claims.get('https://purl.imsglobal.org/spec/lti-dl/claim/content_items', [])
     return [i for i in items if i.get('type') == 'ltiResourceLink']
+
+
+# --------------------------------------------------------------------------- services: token, AGS, NRPS
+
+AGS_SCOPES = ['https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
+              'https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly',
+              'https://purl.imsglobal.org/spec/lti-ags/scope/score']
+NRPS_SCOPE = 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly'
+LINE_ITEMS_KEY = 'demo:lineitems'
+SCORES_KEY = 'demo:scores'
+TOKEN_TTL = 3600
+# A few classmates so that the trainer's roster and gradebook are not empty.
+CLASSMATES = [('demo-learner-ahmed', 'Ahmed', 'Haddad'), ('demo-learner-sofia', 'Sofia', 'Rossi'),
+              ('demo-learner-jonas', 'Jonas', 'Weber')]
+
+
+def issue_token(store: Store, base_url: str, form: dict, tool_jwks: dict) -> dict:
+    """OAuth2 client credentials with a signed JWT assertion, checked as a platform does."""
+    if form.get('grant_type') != 'client_credentials' or form.get('client_assertion_type') != (
+            'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'):
+        raise InvalidInput('grant_type', 'client_credentials with a JWT bearer assertion expected')
+    assertion = form.get('client_assertion', '')
+    try:
+        kid = jwt.get_unverified_header(assertion).get('kid')
+        jwk = next(k for k in tool_jwks['keys'] if k.get('kid') == kid)
+        claims = jwt.decode(assertion, jwt.PyJWK(jwk, algorithm='RS256').key, algorithms=['RS256'],
+                            audience=endpoints(base_url)['auth_token_url'], issuer=CLIENT_ID,
+                            options={'require': ['exp', 'iat', 'jti', 'sub']})
+    except (StopIteration, jwt.InvalidTokenError) as exc:
+        raise InvalidInput('client_assertion', f'does not verify: {exc}') from exc
+    if claims['sub'] != CLIENT_ID or store.get(f'demo:jti:{claims["jti"]}'):
+        raise InvalidInput('client_assertion', 'wrong subject or replayed jti')
+    store.put(f'demo:jti:{claims["jti"]}', True, 600)
+    scopes = [s for s in form.get('scope', '').split() if s in AGS_SCOPES + [NRPS_SCOPE]]
+    token = secrets.token_urlsafe(24)
+    store.put(f'demo:token:{token}', scopes, TOKEN_TTL)
+    return {'access_token': token, 'token_type': 'Bearer', 'expires_in': TOKEN_TTL, 'scope': ' '.join(scopes)}
+
+
+def check_token(store: Store, authorization: str, scope: str) -> None:
+    token = authorization.removeprefix('Bearer ').strip()
+    scopes = store.get(f'demo:token:{token}') if token else None
+    if scopes is None or scope not in scopes:
+        raise PermissionError('invalid or expired token')
+
+
+def roster() -> list[dict]:
+    members = [{'user_id': p.sub, 'name': p.name, 'given_name': p.given_name, 'family_name': p.family_name,
+                'email': p.email, 'status': 'Active', 'roles': list(p.roles)} for p in PERSONAS.values()]
+    members += [{'user_id': sub, 'name': f'{given} {family}', 'given_name': given, 'family_name': family,
+                 'status': 'Active', 'roles': [MEMBERSHIP + 'Learner']} for sub, given, family in CLASSMATES]
+    return members
+
+
+def line_items(store: Store) -> list[dict]:
+    return store.get(LINE_ITEMS_KEY) or []
+
+
+def create_line_item(store: Store, base_url: str, data: dict) -> dict:
+    items = line_items(store)
+    number = len(items) + 1
+    item = {'id': f'{base_url}/demo/platform/lineitems/{number}', 'label': str(data.get('label', 'Activity')),
+            'scoreMaximum': float(data.get('scoreMaximum', 100)), 'resourceLinkId': data.get('resourceLinkId'),
+            'resourceId': data.get('resourceId')}
+    store.put(LINE_ITEMS_KEY, items + [item], ACTIVITIES_TTL)
+    return item
+
+
+def record_score(store: Store, number: int, score: dict) -> None:
+    """Keep a score as Moodle does: only FullyGraded sets the grade; timestamps must increase (409)."""
+    items = line_items(store)
+    if not 1 <= number <= len(items):
+        raise LookupError('no such line item')
+    if score.get('userId') not in {m['user_id'] for m in roster() if MEMBERSHIP + 'Learner' in m['roles']}:
+        raise InvalidInput('userId', 'not a student of this course')
+    scores = store.get(SCORES_KEY) or []
+    previous = [s for s in scores if s['lineitem'] == number and s['userId'] == score['userId']]
+    if previous and score.get('timestamp', '') <= previous[-1]['timestamp']:
+        raise FileExistsError('timestamp not after the previous score')
+    scores.append({'lineitem': number, **score})
+    store.put(SCORES_KEY, scores, ACTIVITIES_TTL)
+
+
+def gradebook(store: Store) -> list[dict]:
+    """One row per line item: label and the latest grade per learner name."""
+    names = {m['user_id']: m['name'] for m in roster()}
+    scores = store.get(SCORES_KEY) or []
+    rows = []
+    for number, item in enumerate(line_items(store), start=1):
+        latest = {}
+        for s in scores:
+            if s['lineitem'] == number:
+                graded = s.get('gradingProgress') == 'FullyGraded' and s.get('scoreGiven') is not None
+                latest[names.get(s['userId'], s['userId'])] = (
+                    round(s['scoreGiven'] / s['scoreMaximum'] * item['scoreMaximum'], 2) if graded else None)
+        rows.append({'item': item, 'grades': latest})
+    return rows

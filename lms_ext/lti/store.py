@@ -7,6 +7,8 @@ serve any step of a launch.
 
 import json
 import random
+import threading
+import time
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -74,10 +76,51 @@ class RedisStore:
         self._redis.delete(f'lms_ext:{key}')
 
 
+class MemoryCache:
+    """Process-local cache for values each process may hold its own copy of (platform access tokens).
+
+    Used without Redis so that sending a score or fetching a roster never writes to the database
+    while it waits on the platform.
+    """
+
+    def __init__(self):
+        self._entries: dict[str, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def put(self, key: str, value: Any, ttl: int) -> None:
+        with self._lock:
+            self._entries[key] = (time.monotonic() + ttl, value)
+
+    def get(self, key: str) -> Any | None:
+        with self._lock:
+            expires, value = self._entries.get(key, (0.0, None))
+            return value if expires > time.monotonic() else None
+
+    def pop(self, key: str) -> Any | None:
+        with self._lock:
+            expires, value = self._entries.pop(key, (0.0, None))
+            return value if expires > time.monotonic() else None
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
 def init_store(app: Flask) -> None:
     url = app.config.get('REDIS_URL')
     app.extensions['lti_store'] = RedisStore(url) if url else DatabaseStore()
+    app.extensions['lti_token_cache'] = app.extensions['lti_store'] if url else MemoryCache()
 
 
 def store() -> Store:
+    """State, nonces and launch data: shared by every process (Redis or the database)."""
     return current_app.extensions['lti_store']
+
+
+def token_cache() -> Store:
+    """Platform access tokens: Redis when configured, else per process (never the database)."""
+    return current_app.extensions['lti_token_cache']

@@ -5,18 +5,23 @@ import logging
 from lms_ext.core.db import unit_of_work
 
 from .services import grades
-from .store import store
+from .store import token_cache
 
 logger = logging.getLogger(__name__)
 
 
 def send_score(submission_id: int) -> str:
-    """Deliver one score; safe to run twice or concurrently (row lock + state check)."""
+    """Deliver one score: claim it, call the platform outside any transaction, record the outcome.
+
+    Safe to run twice or concurrently: only one claim succeeds, and a sent score is never claimed again.
+    """
     with unit_of_work():
-        submission = grades.lock_submission(submission_id)
-        if submission is None:
-            return 'busy-or-gone'
-        return grades.send_score(submission, store()).state.value
+        delivery = grades.claim(submission_id, token_cache())
+    if delivery is None:
+        return 'not-due'
+    line_item_url, failure = grades.deliver(delivery)
+    with unit_of_work():
+        return grades.record_delivery(submission_id, line_item_url, failure).state.value
 
 
 def sweep() -> int:

@@ -10,9 +10,10 @@ import pytest
 
 from lms_ext.accounts.models import Course, User, UserKind
 from lms_ext.core.time import utcnow
+from lms_ext.lti import tasks
 from lms_ext.lti.models import Deployment, Platform, ResourceLink, ScoreSubmission, SubmissionState
 from lms_ext.lti.services import grades, keys, roster
-from lms_ext.lti.store import store
+from lms_ext.lti.store import token_cache
 from tests.lti.platform import StrictPlatform
 from tests.lti.platform import User as PlatformUser
 
@@ -61,6 +62,7 @@ def ags_platform(jwks_server):
 def setup(db_session, ags_platform, jwks_server):
     """A registered platform, a course, a graded resource link and a learner enrolled on the platform."""
     jwks_server.key_set = keys.jwks()
+    token_cache().clear()  # tokens are cached per process; each test starts without one
     platform = Platform(issuer=ags_platform.issuer, client_id=ags_platform.client_id,
                         auth_login_url=ags_platform.auth_url, auth_token_url=ags_platform.token_url,
                         key_set_url=ags_platform.jwks_url)
@@ -82,7 +84,8 @@ def setup(db_session, ags_platform, jwks_server):
 
 
 def _send(submission):
-    return grades.send_score(submission, store())
+    tasks.send_score(submission.id)
+    return submission
 
 
 def _scores_for(platform, sub):
@@ -178,7 +181,7 @@ def test_roster_follows_paging(setup):
     platform = setup['platform']
     for n in range(5):
         platform.add_member(PlatformUser.learner(f'roster-{n}', given_name='Member', family_name=str(n)))
-    members = roster.fetch_roster(setup['link'], store())
+    members = roster.fetch_roster(setup['link'], token_cache())
     subs = {m['user_id'] for m in members}
     assert {f'roster-{n}' for n in range(5)} <= subs and setup['sub'] in subs
     assert len(members) == len(platform.members())  # every page was fetched (2 per page)

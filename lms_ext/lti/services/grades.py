@@ -3,6 +3,7 @@ after commit by a job, with retries, following Moodle's rules (see ScoreSubmissi
 
 import logging
 import random
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -67,29 +68,71 @@ def _next_timestamp(link: ResourceLink, learner: User):
     return now
 
 
-def send_score(submission: ScoreSubmission, store: Store) -> ScoreSubmission:
-    """Try to deliver one submission now; decides sent / retry later / rejected / skipped."""
-    if submission.state is not SubmissionState.pending:
-        return submission  # delivered or decided already: a repeated job is a no-op
-    link = submission.link
+LEASE = timedelta(minutes=2)  # a claimed submission is not claimed again for this long (crashed worker)
+
+
+@dataclass
+class Delivery:
+    """Everything needed to send one score, as plain values: the HTTP call runs outside any transaction."""
+
+    submission_id: int
+    connector: object
+    ags: dict
+    line_item_url: str | None
+    line_item: dict
+    score: dict
+
+
+def claim(submission_id: int, cache: Store) -> Delivery | None:
+    """Take a due submission for sending (atomically: one worker wins); None when not ours to send."""
+    now = utcnow()
+    claimed = db.session.execute(
+        sa.update(ScoreSubmission).where(ScoreSubmission.id == submission_id,
+                                         ScoreSubmission.state == SubmissionState.pending,
+                                         ScoreSubmission.next_attempt_at <= now)
+        .values(attempts=ScoreSubmission.attempts + 1, next_attempt_at=now + LEASE)).rowcount
+    if not claimed:
+        return None
+    submission = db.session.get(ScoreSubmission, submission_id)
+    db.session.refresh(submission)
     if not submission.is_final and _final_score_sent(submission):
-        return _finish(submission, SubmissionState.skipped, 'a final score was already sent')
-    submission.attempts += 1
-    ags = {'scope': link.ags_scopes or [], 'lineitems': link.ags_lineitems_url, 'lineitem': link.ags_lineitem_url}
-    connector = adapter.service_connector(link.platform, keys.signing_key(), store)
+        _finish(submission, SubmissionState.skipped, 'a final score was already sent')
+        return None
+    link = submission.link
+    version = link.module.published_version if link.module else None
+    return Delivery(
+        submission_id=submission.id,
+        connector=adapter.service_connector(link.platform, keys.signing_key(), cache),
+        ags={'scope': link.ags_scopes or [], 'lineitems': link.ags_lineitems_url, 'lineitem': link.ags_lineitem_url},
+        line_item_url=link.ags_lineitem_url,
+        line_item={'resource_link_id': link.resource_link_id, 'label': (version.title if version else '')
+                   or link.title or 'microVET', 'score_maximum': float(submission.score_maximum),
+                   'resource_id': link.module.slug if link.module else ''},
+        score={'user_id': submission.learner.subject, 'timestamp': submission.timestamp.isoformat(),
+               'activity_progress': submission.activity_progress, 'grading_progress': submission.grading_progress,
+               'score_given': float(submission.score_given) if submission.score_given is not None else None,
+               'score_maximum': float(submission.score_maximum), 'comment': submission.comment})
+
+
+def deliver(delivery: Delivery) -> tuple[str | None, adapter.ServiceFailed | None]:
+    """The HTTP part: (line item URL used, failure or None). Touches no database."""
+    line_item_url = delivery.line_item_url
     try:
-        if not link.ags_lineitem_url:
-            title = link.module.published_version.title if link.module and link.module.published_version else ''
-            link.ags_lineitem_url = adapter.ags_line_item_url(
-                connector, ags, resource_link_id=link.resource_link_id, label=title or link.title or 'microVET',
-                score_maximum=float(submission.score_maximum), resource_id=link.module.slug if link.module else '')
-        adapter.ags_post_score(connector, ags, link.ags_lineitem_url, {
-            'user_id': submission.learner.subject, 'timestamp': submission.timestamp.isoformat(),
-            'activity_progress': submission.activity_progress, 'grading_progress': submission.grading_progress,
-            'score_given': float(submission.score_given) if submission.score_given is not None else None,
-            'score_maximum': float(submission.score_maximum), 'comment': submission.comment})
+        if not line_item_url:
+            line_item_url = adapter.ags_line_item_url(delivery.connector, delivery.ags, **delivery.line_item)
+        adapter.ags_post_score(delivery.connector, delivery.ags, line_item_url, delivery.score)
     except adapter.ServiceFailed as exc:
-        return _after_failure(submission, exc)
+        return line_item_url, exc
+    return line_item_url, None
+
+
+def record_delivery(submission_id: int, line_item_url: str | None, failure: adapter.ServiceFailed | None):
+    """Write down what happened to a delivery attempt."""
+    submission = db.session.get(ScoreSubmission, submission_id)
+    if line_item_url and not submission.link.ags_lineitem_url:
+        submission.link.ags_lineitem_url = line_item_url
+    if failure is not None:
+        return _after_failure(submission, failure)
     submission.sent_at = utcnow()
     return _finish(submission, SubmissionState.sent, '')
 
@@ -129,14 +172,6 @@ def due_submission_ids(limit: int = 100) -> list[int]:
     return list(db.session.scalars(sa.select(ScoreSubmission.id).where(
         ScoreSubmission.state == SubmissionState.pending, ScoreSubmission.next_attempt_at <= utcnow())
         .order_by(ScoreSubmission.next_attempt_at).limit(limit)))
-
-
-def lock_submission(submission_id: int) -> ScoreSubmission | None:
-    """The submission, row-locked on PostgreSQL so two workers never send the same one at once."""
-    query = sa.select(ScoreSubmission).where(ScoreSubmission.id == submission_id)
-    if db.session.bind.dialect.name == 'postgresql':
-        query = query.with_for_update(skip_locked=True)
-    return db.session.scalar(query)
 
 
 def retry_failed() -> int:

@@ -23,9 +23,9 @@ def roster_link(course: Course) -> ResourceLink | None:
                              .order_by(ResourceLink.id.desc()).limit(1))
 
 
-def fetch_roster(link: ResourceLink, store: Store) -> list[dict]:
+def fetch_roster(link: ResourceLink, cache: Store) -> list[dict]:
     """Every member of the link's course, all pages, sorted by name: {user_id, name, email, roles, status}."""
-    connector = adapter.service_connector(link.platform, keys.signing_key(), store)
+    connector = adapter.service_connector(link.platform, keys.signing_key(), cache)
     members = adapter.nrps_members(connector, link.nrps_memberships_url)
     roster = [{'user_id': m.get('user_id'), 'name': m.get('name') or ' '.join(
         filter(None, (m.get('given_name'), m.get('family_name')))) or m.get('user_id'),

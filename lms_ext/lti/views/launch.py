@@ -12,13 +12,13 @@ from lms_ext.content import services as content
 from lms_ext.core.db import unit_of_work
 from lms_ext.core.errors import InvalidInput
 from lms_ext.core.extensions import csrf, limiter
-from lms_ext.core.i18n import SESSION_LOCALE_KEY
+from lms_ext.core.i18n import SESSION_LOCALE_KEY, _
 
 from .. import adapter
 from ..schemas import DeepLinkSelectionInput
-from ..services import deep_linking, keys
+from ..services import deep_linking, keys, roster
 from ..services import launch as launches
-from ..store import store
+from ..store import store, token_cache
 from . import bp
 
 logger = logging.getLogger(__name__)
@@ -138,3 +138,21 @@ def link_home(link_id: int):
     roles = require_course_role(link.course, Role.learner, Role.instructor, Role.mentor)
     version = link.module.published_version if link.module else None
     return render_template('lti/link_home.html', link=link, version=version, roles=roles, Role=Role)
+
+
+@bp.get('/links/<int:link_id>/roster')
+def link_roster(link_id: int):
+    """The course roster from the platform (NRPS), for trainers."""
+    link = launches.get_resource_link(link_id) or abort(404)
+    require_course_role(link.course, Role.instructor)
+    source = roster.roster_link(link.course)
+    members, error = [], None
+    if source is None:
+        error = _('Your learning platform did not offer its roster service with this activity.')
+    else:
+        try:
+            members = roster.fetch_roster(source, token_cache())
+        except adapter.ServiceFailed as exc:
+            logger.warning('Roster of %r unavailable: %s', link.course, exc)
+            error = _('The roster could not be fetched from your learning platform just now. Try again later.')
+    return render_template('lti/roster.html', link=link, members=members, error=error)

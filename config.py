@@ -41,7 +41,7 @@ class Config:
     BASE_URL = os.environ.get('BASE_URL', 'http://127.0.0.1:5000').rstrip('/')
     INSTANCE_DIR = Path(os.environ.get('INSTANCE_DIR', BASE_DIR / 'instance'))
     SQLALCHEMY_DATABASE_URI = _database_url(f'sqlite:///{INSTANCE_DIR / "lms_ext.sqlite"}')
-    SQLALCHEMY_ENGINE_OPTIONS = {'pool_pre_ping': True}
+    SQLALCHEMY_ENGINE_OPTIONS = {'pool_pre_ping': True, 'pool_recycle': 1800}
     REDIS_URL = os.environ.get('REDIS_URL') or None
     MEDIA_DIR = Path(os.environ.get('MEDIA_DIR', INSTANCE_DIR / 'media'))
     MAX_CONTENT_LENGTH = int(os.environ.get('MAX_UPLOAD_MB', '200')) * 1024 * 1024
@@ -67,6 +67,7 @@ class Config:
     WTF_CSRF_SSL_STRICT = False  # LMS iframes send no Referer we could trust to match
     RATELIMIT_STORAGE_URI = REDIS_URL or 'memory://'
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = _bool('RATELIMIT_ENABLED', True)  # off only for load tests
 
     DEMO_MODE = _bool('DEMO_MODE', False)
     TRUST_PROXY_HEADERS = _bool('TRUST_PROXY_HEADERS', False)

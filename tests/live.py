@@ -62,6 +62,17 @@ class LiveTool:
                 raise RuntimeError(f'live server did not start: {self.log()[-3000:]}')
             time.sleep(0.1)
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time used so far by the gunicorn master and its workers."""
+        ticks = os.sysconf('SC_CLK_TCK')
+        pids = [self._server.pid] + [int(p) for p in Path(f'/proc/{self._server.pid}/task/{self._server.pid}/children')
+                                     .read_text().split()]
+        total = 0
+        for pid in pids:
+            fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
     def log(self) -> str:
         return (Path(self.instance) / 'server.log').read_text(errors='replace')
 

@@ -14,16 +14,19 @@ and talks to AGS/NRPS. What it lacks we add here:
 - access tokens are cached by (issuer, client_id, scopes) in the shared store and refreshed once on 401.
 """
 
+import functools
 import hashlib
+import json
 import logging
 import secrets
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import urlsplit
 
 import jwt
 import requests
 import sqlalchemy as sa
+from cryptography.hazmat.primitives import serialization
 from jwcrypto.jwk import JWK
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
@@ -70,11 +73,48 @@ class LaunchRejected(Exception):
 
 
 def registration_for(platform: Platform, key: ToolKey) -> Registration:
-    public_pem = JWK(**key.public_jwk).export_to_pem().decode()
     return (Registration().set_issuer(platform.issuer).set_client_id(platform.client_id)
             .set_auth_login_url(platform.auth_login_url).set_auth_token_url(platform.auth_token_url)
             .set_auth_audience(platform.auth_audience).set_key_set_url(platform.key_set_url)
-            .set_tool_private_key(key.private_pem).set_tool_public_key(public_pem))
+            .set_tool_private_key(private_key(key)).set_tool_public_key(_public_pem(key.kid, key.public_jwk)))
+
+
+@functools.lru_cache(maxsize=8)
+def _private_key(kid: str, pem: str):
+    # Parsing an RSA PEM costs tens of milliseconds (cryptography checks the key); once per process and key.
+    return serialization.load_pem_private_key(pem.encode(), password=None)
+
+
+def private_key(key: ToolKey):
+    """The tool key as a cryptography object (PyJWT signs with it directly)."""
+    return _private_key(key.kid, key.private_pem)
+
+
+@functools.lru_cache(maxsize=8)
+def _public_pem_cached(kid: str, jwk_json: str) -> str:
+    return JWK.from_json(jwk_json).export_to_pem().decode()
+
+
+def _public_pem(kid: str, jwk: dict) -> str:
+    return _public_pem_cached(kid, json.dumps(jwk, sort_keys=True))
+
+
+class _LazyKeyRegistration(Registration):
+    """A registration whose tool key is fetched only when something is signed."""
+
+    def __init__(self, platform: Platform, key: Callable[[], ToolKey]):
+        super().__init__()
+        (self.set_issuer(platform.issuer).set_client_id(platform.client_id).set_auth_login_url(platform.auth_login_url)
+         .set_auth_token_url(platform.auth_token_url).set_auth_audience(platform.auth_audience)
+         .set_key_set_url(platform.key_set_url))
+        self._key_provider = key
+
+    def get_tool_private_key(self):
+        return private_key(self._key_provider())
+
+    def get_tool_public_key(self):
+        key = self._key_provider()
+        return _public_pem(key.kid, key.public_jwk)
 
 
 def find_platform(issuer: str, client_id: str | None) -> Platform | None:
@@ -87,12 +127,17 @@ def find_platform(issuer: str, client_id: str | None) -> Platform | None:
 
 
 class DatabaseToolConf(ToolConfAbstract):
-    """Registrations from `lti_platforms`; every issuer may have many client ids (Canvas cloud)."""
+    """Registrations from `lti_platforms`; every issuer may have many client ids (Canvas cloud).
 
-    def __init__(self, key: ToolKey):
+    `key` is a callable giving the tool's signing key: logins and launches never sign, so they never
+    load it.
+    """
+
+    def __init__(self, key: Callable[[], ToolKey]):
         super().__init__()
         self._key = key
         self.platform: Platform | None = None
+        self.deployment: Deployment | None = None
 
     def check_iss_has_one_client(self, iss: str) -> bool:
         return False
@@ -105,7 +150,7 @@ class DatabaseToolConf(ToolConfAbstract):
 
     def find_registration_by_params(self, iss, client_id, *args, **kwargs):
         self.platform = find_platform(iss, client_id)
-        return registration_for(self.platform, self._key) if self.platform else None
+        return _LazyKeyRegistration(self.platform, self._key) if self.platform else None
 
     def find_deployment(self, iss, deployment_id):
         return self.find_deployment_by_params(iss, deployment_id, None)
@@ -114,9 +159,9 @@ class DatabaseToolConf(ToolConfAbstract):
         platform = self.platform or find_platform(iss, client_id)
         if platform is None or not deployment_id:
             return None
-        found = db.session.scalar(sa.select(Deployment.id).where(Deployment.platform_id == platform.id,
-                                                                 Deployment.deployment_id == deployment_id))
-        return LibDeployment().set_deployment_id(deployment_id) if found else None
+        self.deployment = db.session.scalar(sa.select(Deployment).where(Deployment.platform_id == platform.id,
+                                                                        Deployment.deployment_id == deployment_id))
+        return LibDeployment().set_deployment_id(deployment_id) if self.deployment else None
 
 
 # --------------------------------------------------------------------------- login and launch
@@ -299,7 +344,9 @@ class ToolMessageLaunch(FlaskMessageLaunch):
             raise LaunchRejected('foreign_target_link_uri', repr(target))
 
     def save_launch_data(self):
-        self._session_service.save_launch_data(self._launch_id, self._claims)
+        # Only deep linking finishes in a later request; other launches are fully handled now.
+        if self._claims.get(CLAIM + 'message_type') == 'LtiDeepLinkingRequest':
+            self._session_service.save_launch_data(self._launch_id, self._claims)
         return self
 
     @property

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from marshmallow import ValidationError
+from sqlalchemy.orm import joinedload
 
 from lms_ext.accounts import services as accounts
 from lms_ext.accounts.models import Course, Enrollment, EnrollmentSource, Role, User, UserKind
 from lms_ext.content import services as content
+from lms_ext.content.models import Module, ModuleVersion
 from lms_ext.core.db import db
 from lms_ext.core.time import utcnow
 
@@ -38,15 +40,13 @@ def parse_claims(raw: dict) -> dict:
         raise LaunchRejected('claims_invalid', repr(exc.normalized_messages())) from exc
 
 
-def record_launch(platform: Platform, raw_claims: dict) -> LaunchResult:
+def record_launch(platform: Platform, deployment: Deployment, raw_claims: dict) -> LaunchResult:
     """Upsert the user, course, LTI roles and resource link of a validated launch."""
     claims = parse_claims(raw_claims)
     roles = {Role(name) for name in roles_from_claim(claims['roles'])}
     user = _upsert_user(platform.issuer, claims)
     course = _upsert_course(platform.issuer, claims['context'])
     _sync_lti_roles(user, course, roles)
-    deployment = db.session.scalar(sa.select(Deployment).where(
-        Deployment.platform_id == platform.id, Deployment.deployment_id == claims['deployment_id']))
     link = None
     if claims['message_type'] == 'LtiResourceLinkRequest':
         link = _upsert_resource_link(platform, deployment, course, claims)
@@ -96,7 +96,8 @@ def _sync_lti_roles(user: User, course: Course, roles: set[Role]) -> None:
     for enrollment in current:
         if enrollment.role not in roles:
             db.session.delete(enrollment)
-    for role in roles:
+    held = {e.role for e in current}
+    for role in roles - held:
         accounts.enroll(user, course, role)
 
 
@@ -126,6 +127,14 @@ def _upsert_resource_link(platform: Platform, deployment: Deployment, course: Co
 
 def get_resource_link(link_id: int) -> ResourceLink | None:
     return db.session.get(ResourceLink, link_id)
+
+
+def link_with_module(link_id: int) -> ResourceLink | None:
+    """A resource link with its course and module content loaded in a few queries (the landing page)."""
+    return db.session.scalar(sa.select(ResourceLink).where(ResourceLink.id == link_id).options(
+        joinedload(ResourceLink.course),
+        joinedload(ResourceLink.module).selectinload(Module.versions).selectinload(ModuleVersion.outcomes),
+        joinedload(ResourceLink.module).selectinload(Module.versions).selectinload(ModuleVersion.steps)))
 
 
 def get_platform(platform_id: int) -> Platform | None:

@@ -49,7 +49,7 @@ def login():
         return render_template('lti/cookie_check.html', params=params)
     try:
         with unit_of_work():
-            response = adapter.start_login(adapter.DatabaseToolConf(keys.signing_key()), store(), launch_url())
+            response = adapter.start_login(adapter.DatabaseToolConf(keys.signing_key), store(), launch_url())
     except adapter.LaunchRejected as exc:
         return _rejected(exc)
     return response
@@ -61,9 +61,9 @@ def login():
 def launch():
     try:
         with unit_of_work():
-            tool_conf = adapter.DatabaseToolConf(keys.signing_key())
+            tool_conf = adapter.DatabaseToolConf(keys.signing_key)
             message = adapter.validate_launch(tool_conf, store(), current_app.config['BASE_URL'])
-            result = launches.record_launch(message.platform, message.claims)
+            result = launches.record_launch(message.platform, tool_conf.deployment, message.claims)
             user_id, link_id, course_id = result.user.id, result.link.id if result.link else None, result.course.id
     except adapter.LaunchRejected as exc:
         return _rejected(exc)
@@ -107,11 +107,12 @@ def deep_link_picker(launch_id: str):
         chosen = request.form.getlist('modules')
         try:
             data = DeepLinkSelectionInput().load({'modules': chosen})
-            platform = adapter.find_platform(claims['iss'], _client_id(claims))
-            if platform is None:
-                abort(403)
-            token, return_url = deep_linking.build_response(platform, claims, data['modules'],
-                                                            launch_url=launch_url())
+            with unit_of_work():  # the first signature may create the tool key: it must be kept
+                platform = adapter.find_platform(claims['iss'], _client_id(claims))
+                if platform is None:
+                    abort(403)
+                token, return_url = deep_linking.build_response(platform, claims, data['modules'],
+                                                                launch_url=launch_url())
         except ValidationError as exc:
             errors = exc.normalized_messages()
         except InvalidInput as exc:
@@ -132,7 +133,7 @@ def _client_id(claims: dict) -> str:
 
 @bp.get('/links/<int:link_id>')
 def link_home(link_id: int):
-    link = launches.get_resource_link(link_id) or abort(404)
+    link = launches.link_with_module(link_id) or abort(404)
     if not current_user.is_authenticated:
         abort(401)
     roles = require_course_role(link.course, Role.learner, Role.instructor, Role.mentor)
@@ -151,7 +152,8 @@ def link_roster(link_id: int):
         error = _('Your learning platform did not offer its roster service with this activity.')
     else:
         try:
-            members = roster.fetch_roster(source, token_cache())
+            with unit_of_work():  # only writes the tool key, if this is the first signature ever
+                members = roster.fetch_roster(source, token_cache())
         except adapter.ServiceFailed as exc:
             logger.warning('Roster of %r unavailable: %s', link.course, exc)
             error = _('The roster could not be fetched from your learning platform just now. Try again later.')

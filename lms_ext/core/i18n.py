@@ -4,6 +4,7 @@ The locale comes from the LTI launch (stored in the session at launch), then fro
 browser's Accept-Language, among the languages we ship.
 """
 
+from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_decimal, get_locale, gettext, lazy_gettext, ngettext
 
@@ -33,6 +34,15 @@ def select_locale() -> str:
             or current_app.config['BABEL_DEFAULT_LOCALE'])
 
 
+def language_name(code: str) -> str:
+    """'nl' → 'Dutch' (in the reader's language); the code itself when Babel does not know it."""
+    try:
+        name = Locale.parse(code.replace('-', '_')).get_display_name(get_locale())
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:] if name else code
+
+
 def register_template_helpers(app: Flask) -> None:
-    """The page language and locale-aware number formatting in templates."""
-    app.jinja_env.globals.update(get_locale=get_locale, format_decimal=format_decimal)
+    """The page language, language names and locale-aware number formatting in templates."""
+    app.jinja_env.globals.update(get_locale=get_locale, format_decimal=format_decimal, language_name=language_name)

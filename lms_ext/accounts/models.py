@@ -49,6 +49,8 @@ class User(UserMixin, db.Model):
     organisation: Mapped[str] = mapped_column(sa.String(255), default='')
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     is_admin: Mapped[bool] = mapped_column(default=False)
+    # Slow or metered connection: no autoplay, posters and transcripts first, media on tap.
+    low_bandwidth: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -155,6 +155,72 @@ class Step(db.Model):
     estimated_minutes: Mapped[int | None] = mapped_column()
 
     version: Mapped[ModuleVersion] = relationship(back_populates='steps')
+    variants: Mapped[list['ContentVariant']] = relationship(
+        back_populates='step', order_by='ContentVariant.position', cascade='all, delete-orphan')
 
     def __repr__(self):
         return f'<Step id={self.id} version={self.version_id} #{self.position} {self.kind.value}>'
+
+
+class ContentFormat(enum.Enum):
+    video = 'video'
+    audio = 'audio'
+    text = 'text'
+    workbook = 'workbook'
+    hands_on = 'hands_on'
+
+
+class AssetKind(enum.Enum):
+    video = 'video'
+    audio = 'audio'
+    image = 'image'
+    captions = 'captions'
+    document = 'document'
+
+
+class MediaAsset(db.Model):
+    """An uploaded file of a module (video, audio, poster, captions, workbook), stored by its sha256.
+
+    Files are immutable: a changed file is a new asset. Assets belong to the module, so versions share them.
+    """
+
+    __tablename__ = 'content_media_assets'
+    __table_args__ = (
+        sa.UniqueConstraint('module_id', 'sha256', name='uq_content_media_assets_module_sha'),
+        sa.CheckConstraint('size_bytes >= 0', name='size_not_negative'),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(sa.ForeignKey('content_modules.id', ondelete='CASCADE'), index=True)
+    kind: Mapped[AssetKind] = mapped_column(str_enum(AssetKind, 'asset_kind'))
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(120))
+    size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    module: Mapped[Module] = relationship()
+
+    def __repr__(self):
+        return f'<MediaAsset id={self.id} {self.filename!r} {self.kind.value}>'
+
+
+class ContentVariant(db.Model):
+    """One unit's content in one format; `payload` is checked by the format's schema (content.formats)."""
+
+    __tablename__ = 'content_variants'
+    __table_args__ = (
+        sa.UniqueConstraint('step_id', 'format', name='uq_content_variants_step_format'),
+        sa.UniqueConstraint('step_id', 'position', name='uq_content_variants_step_position'),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int] = mapped_column(sa.ForeignKey('content_steps.id', ondelete='CASCADE'), index=True)
+    format: Mapped[ContentFormat] = mapped_column(str_enum(ContentFormat, 'content_format'))
+    position: Mapped[int] = mapped_column()  # the trainer's default order of formats
+    payload: Mapped[dict] = mapped_column(sa.JSON)
+
+    step: Mapped[Step] = relationship(back_populates='variants')
+
+    def __repr__(self):
+        return f'<ContentVariant id={self.id} step={self.step_id} {self.format.value}>'

@@ -34,6 +34,8 @@ class ModuleProgress(db.Model):
     state: Mapped[ProgressState] = mapped_column(str_enum(ProgressState, 'progress_state'),
                                                  default=ProgressState.in_progress)
     current_step_id: Mapped[int | None] = mapped_column(sa.ForeignKey('content_steps.id', ondelete='SET NULL'))
+    # The format the learner explicitly chose; it becomes their default for the rest of the module.
+    preferred_format: Mapped[str | None] = mapped_column(sa.String(20))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -36,6 +36,7 @@ def create_app(config=None, **overrides) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from lms_ext.accounts.permissions import init_login
+    from lms_ext.content.rendering import markdown
     from lms_ext.core.db import db
     from lms_ext.core.extensions import babel, csrf, limiter, migrate
     from lms_ext.core.i18n import register_template_helpers, select_locale
@@ -48,6 +49,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(REPO_DIR / 'migrations'))
     babel.init_app(app, locale_selector=select_locale)
     register_template_helpers(app)
+    app.jinja_env.filters['markdown'] = markdown
     csrf.init_app(app)
     limiter.init_app(app)
     init_login(app)  # flask-login: user loader and login view
@@ -71,10 +73,12 @@ def _register_blueprints(app: Flask) -> None:
     from lms_ext.content.views import bp as content_bp
     from lms_ext.core.health import bp as health_bp
     from lms_ext.lti.views import bp as lti_bp
+    from lms_ext.progress.views import bp as progress_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(content_bp)
+    app.register_blueprint(progress_bp)
     app.register_blueprint(lti_bp)
     if app.config['DEMO_MODE']:
         from lms_ext.demo.views import bp as demo_bp

@@ -63,3 +63,12 @@ def roles_in(user: User, course: Course) -> set[Role]:
 
 def get_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
+
+
+def get_course(course_id: int) -> Course | None:
+    return db.session.get(Course, course_id)
+
+
+def set_low_bandwidth(user: User, enabled: bool) -> None:
+    user.low_bandwidth = enabled
+    db.session.flush()

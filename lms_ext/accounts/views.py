@@ -58,3 +58,14 @@ def logout():
 @login_required
 def me():
     return jsonify(UserOutput().dump(current_user))
+
+
+@bp.post('/me/low-bandwidth')
+@login_required
+def toggle_low_bandwidth():
+    """Slow or metered connection: media load on tap only, transcripts first."""
+    with unit_of_work():
+        services.set_low_bandwidth(current_user, request.form.get('enabled') == '1')
+    flash(_('Low-bandwidth mode is on: videos and audio load only when you tap them.') if current_user.low_bandwidth
+          else _('Low-bandwidth mode is off.'), 'info')
+    return redirect(_safe_next(request.form.get('next', '')))

@@ -1,0 +1,97 @@
+"""A learner's run through a module: start or resume (on the version they started), views, completion."""
+
+import logging
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from lms_ext.accounts.models import Course, User
+from lms_ext.content.models import Module, ModuleVersion, Step, VersionState
+from lms_ext.core.db import db
+from lms_ext.core.errors import NotFound
+from lms_ext.core.i18n import _
+from lms_ext.core.time import utcnow
+
+from .models import ModuleProgress, StepProgress
+from .signals import step_completed
+
+logger = logging.getLogger(__name__)
+
+
+def find_run(learner: User, module: Module, course: Course) -> ModuleProgress | None:
+    """The learner's latest run of this module in this course (any version)."""
+    return db.session.scalar(
+        sa.select(ModuleProgress).join(ModuleVersion).where(
+            ModuleProgress.learner_id == learner.id, ModuleProgress.course_id == course.id,
+            ModuleVersion.module_id == module.id)
+        .options(selectinload(ModuleProgress.steps)).order_by(ModuleProgress.started_at.desc()).limit(1))
+
+
+def start_or_resume(learner: User, module: Module, course: Course) -> ModuleProgress:
+    """Learners finish the version they started; a new run starts on the current published version."""
+    run = find_run(learner, module, course)
+    if run is not None:
+        return run
+    version = db.session.scalar(sa.select(ModuleVersion).where(
+        ModuleVersion.module_id == module.id, ModuleVersion.state == VersionState.published))
+    if version is None:
+        raise NotFound(_('This module is not published yet.'))
+    run = ModuleProgress(learner=learner, version=version, course=course,
+                         current_step=version.steps[0] if version.steps else None)
+    db.session.add(run)
+    db.session.flush()
+    logger.info('%r started %r in %r', learner, version, course)
+    return run
+
+
+def _step_progress(run: ModuleProgress, step: Step) -> StepProgress:
+    for entry in run.steps:
+        if entry.step_id == step.id:
+            return entry
+    entry = StepProgress(module_progress=run, step=step)
+    db.session.add(entry)
+    return entry
+
+
+def record_view(run: ModuleProgress, step: Step, *, format_key: str | None, explicit: bool) -> None:
+    """Remember where the learner is (resume) and in which format; an explicit choice becomes their default."""
+    entry = _step_progress(run, step)
+    if format_key:
+        entry.last_format = format_key
+        if explicit:
+            run.preferred_format = format_key
+    run.current_step = step
+    run.last_activity_at = utcnow()
+    db.session.flush()
+
+
+def complete_step(run: ModuleProgress, step: Step) -> StepProgress:
+    entry = _step_progress(run, step)
+    if entry.completed_at is None:
+        entry.completed_at = utcnow()
+        db.session.flush()
+        step_completed.send(entry, run=run)
+        logger.info('%r completed %r', run.learner, step)
+    run.last_activity_at = utcnow()
+    return entry
+
+
+@dataclass
+class RunSummary:
+    done: set[int]  # step ids completed
+    total: int
+    required_total: int
+    required_done: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.required_done / self.required_total) if self.required_total else 100
+
+
+def summary(run: ModuleProgress) -> RunSummary:
+    steps = run.version.steps
+    done = {entry.step_id for entry in run.steps if entry.completed_at is not None}
+    required = [s for s in steps if s.required]
+    return RunSummary(done=done, total=len(steps), required_total=len(required),
+                      required_done=sum(1 for s in required if s.id in done))

@@ -1,0 +1,85 @@
+"""The learner player: one step at a time, in the chosen format, with progress saved on the server."""
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from lms_ext.accounts import services as accounts
+from lms_ext.accounts.models import Role
+from lms_ext.accounts.permissions import require_course_role
+from lms_ext.content import formats, media, offline
+from lms_ext.content import services as content
+from lms_ext.core.db import unit_of_work
+
+from . import services
+
+bp = Blueprint('progress', __name__)
+
+
+def _load(course_id: int, slug: str):
+    """(course, module, is_learner) after the role check; trainers and mentors preview without progress."""
+    course = accounts.get_course(course_id) or abort(404)
+    roles = require_course_role(course, Role.learner, Role.instructor, Role.mentor)
+    module = content.get_module_by_slug(slug) or abort(404)
+    return course, module, Role.learner in roles
+
+
+def _run_and_version(course, module, is_learner):
+    if is_learner:
+        run = services.start_or_resume(current_user, module, course)
+        return run, run.version
+    return None, content.published_version_or_404(module.slug)
+
+
+@bp.get('/courses/<int:course_id>/modules/<slug>/')
+def resume(course_id: int, slug: str):
+    course, module, is_learner = _load(course_id, slug)
+    with unit_of_work():
+        run, version = _run_and_version(course, module, is_learner)
+        step = (run.current_step if run else None) or (version.steps[0] if version.steps else None)
+        position = step.position if step else 1
+    return redirect(url_for('progress.step', course_id=course_id, slug=slug, position=position))
+
+
+@bp.get('/courses/<int:course_id>/modules/<slug>/steps/<int:position>')
+def step(course_id: int, slug: str, position: int):
+    course, module, is_learner = _load(course_id, slug)
+    requested = request.args.get('format')
+    with unit_of_work():
+        run, version = _run_and_version(course, module, is_learner)
+        step = next((s for s in version.steps if s.position == position), None) or abort(404)
+        variant = formats.default_variant(step.variants, preferred=requested or (run.preferred_format if run else None),
+                                          low_bandwidth=current_user.low_bandwidth)
+        if run is not None:
+            services.record_view(run, step, format_key=variant.format.value if variant else None,
+                                 explicit=bool(requested) and variant is not None and variant.format.value == requested)
+        summary = services.summary(run) if run else None
+    fmt = formats.FORMATS[variant.format] if variant else None
+    assets = media.assets_by_id({i for i, _kind in fmt.asset_ids(variant.payload)}) if variant else {}
+    return render_template('progress/player.html', course=course, module=module, version=version, step=step,
+                           variant=variant, fmt=fmt, assets=assets, run=run, summary=summary,
+                           formats=formats.FORMATS, requested=requested)
+
+
+@bp.post('/courses/<int:course_id>/modules/<slug>/steps/<int:position>/done')
+def complete(course_id: int, slug: str, position: int):
+    course, module, is_learner = _load(course_id, slug)
+    if not is_learner:
+        abort(403)
+    with unit_of_work():
+        run = services.start_or_resume(current_user, module, course)
+        step = next((s for s in run.version.steps if s.position == position), None) or abort(404)
+        services.complete_step(run, step)
+        following = next((s for s in run.version.steps if s.position > position), None)
+    if following is None:
+        return redirect(url_for('progress.step', course_id=course_id, slug=slug, position=position, finished=1))
+    return redirect(url_for('progress.step', course_id=course_id, slug=slug, position=following.position))
+
+
+@bp.get('/courses/<int:course_id>/modules/<slug>/offline.zip')
+def offline_bundle(course_id: int, slug: str):
+    course, module, is_learner = _load(course_id, slug)
+    with unit_of_work():
+        _run, version = _run_and_version(course, module, is_learner)
+        bundle = offline.build_bundle(version, media_dir=current_app.config['MEDIA_DIR'])
+    return send_file(bundle, mimetype='application/zip', as_attachment=True,
+                     download_name=f'{module.slug}-v{version.number}-offline.zip')

@@ -1,0 +1,21 @@
+// Progressive enhancement for the player: a playback-speed control next to each video and audio.
+(function () {
+  var speeds = [0.75, 1, 1.25, 1.5, 2];
+  document.querySelectorAll('[data-speed-control]').forEach(function (media, index) {
+    var label = document.createElement('label');
+    label.className = 'speed-control';
+    label.textContent = media.getAttribute('data-speed-control') + ' ';
+    var select = document.createElement('select');
+    select.id = 'speed-' + index;
+    speeds.forEach(function (speed) {
+      var option = document.createElement('option');
+      option.value = String(speed);
+      option.textContent = speed + '×';
+      if (speed === 1) option.selected = true;
+      select.appendChild(option);
+    });
+    select.addEventListener('change', function () { media.playbackRate = parseFloat(select.value); });
+    label.appendChild(select);
+    media.insertAdjacentElement('afterend', label);
+  });
+})();

@@ -61,25 +61,52 @@ def app(database):
                      SQLALCHEMY_ENGINE_OPTIONS=database['engine_options'])
     with app.app_context():
         flask_migrate.upgrade()  # the schema only ever comes from the migrations
-        yield app
-        db.session.remove()
+    yield app
+    with app.app_context():
         db.engine.dispose()
 
 
+class _TestSession(scoped_session):
+    """Flask-SQLAlchemy removes the session when each request's app context ends; in a test the
+    session must outlive requests (the test keeps using its objects), so removal waits for the fixture."""
+
+    def remove(self):
+        pass
+
+    def really_remove(self):
+        super().remove()
+
+
 @pytest.fixture
-def db_session(app):
+def app_context(app):
+    """A fresh app context per test, so that `g` (e.g. flask-login's cached user) never leaks between tests."""
+    with app.app_context() as context:
+        yield context
+
+
+@pytest.fixture
+def db_session(app, app_context):
     """A session inside an outer transaction that is rolled back after the test (code may commit)."""
     connection = db.engine.connect()
     outer = connection.begin()
     original = db.session
-    db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode='create_savepoint'))
+    db.session = _TestSession(sessionmaker(bind=connection, join_transaction_mode='create_savepoint'))
     try:
         yield db.session
     finally:
-        db.session.remove()
+        db.session.really_remove()
         db.session = original
         outer.rollback()
         connection.close()
+
+
+def login(client, user) -> None:
+    """Sign `user` in for the next requests of `client` (requests share the test's app context)."""
+    from flask import g
+    with client.session_transaction() as session:
+        session['_user_id'] = str(user.id)
+        session['_fresh'] = True
+    g.pop('_login_user', None)
 
 
 @pytest.fixture

@@ -49,7 +49,7 @@ def _step_progress(run: ModuleProgress, step: Step) -> StepProgress:
     for entry in run.steps:
         if entry.step_id == step.id:
             return entry
-    entry = StepProgress(module_progress=run, step=step)
+    entry = StepProgress(module_progress=run, step=step, first_viewed_at=utcnow())
     db.session.add(entry)
     return entry
 

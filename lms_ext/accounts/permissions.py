@@ -51,3 +51,17 @@ def require_course_role(course, *roles) -> set:
     if not held.intersection(roles):
         abort(403)
     return held
+
+
+def require_author(view):
+    """Trainers (instructor in some course) and administrators: module authoring."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not services.is_trainer_anywhere(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper

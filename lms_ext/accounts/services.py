@@ -72,3 +72,11 @@ def get_course(course_id: int) -> Course | None:
 def set_low_bandwidth(user: User, enabled: bool) -> None:
     user.low_bandwidth = enabled
     db.session.flush()
+
+
+def is_trainer_anywhere(user: User) -> bool:
+    """Administrators, and users who hold the instructor role in at least one course, may author modules."""
+    if user.is_admin:
+        return True
+    return bool(db.session.scalar(sa.select(Enrollment.id).where(Enrollment.user_id == user.id,
+                                                                 Enrollment.role == Role.instructor).limit(1)))

@@ -27,8 +27,9 @@ class StepInput(BaseSchema):
     estimated_minutes = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=6000))
 
 
-class ModuleInput(BaseSchema):
-    slug = fields.String(required=True, validate=[validate.Length(min=2, max=80), SLUG])
+class VersionInput(BaseSchema):
+    """The editable description of a draft version (everything but the slug and the steps)."""
+
     title = fields.String(required=True, validate=validate.Length(min=3, max=255))
     summary = fields.String(load_default='', validate=validate.Length(max=5000))
     language = fields.String(load_default='en', validate=validate.Regexp(r'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$'))
@@ -40,5 +41,12 @@ class ModuleInput(BaseSchema):
     participation = fields.Enum(Participation, by_value=True, load_default=Participation.hybrid)
     assessment_type = fields.String(load_default='', validate=validate.Length(max=2000))
     quality_assurance = fields.String(load_default='', validate=validate.Length(max=2000))
-    outcomes = fields.List(fields.Nested(LearningOutcomeInput), required=True, validate=validate.Length(min=1))
+    outcomes = fields.List(fields.Nested(LearningOutcomeInput), required=True, validate=validate.Length(
+        min=1, error=_l('Give at least one learning outcome.')))
+
+
+class ModuleInput(VersionInput):
+    """A new module: its address (slug), its first version's description and its steps."""
+
+    slug = fields.String(required=True, validate=[validate.Length(min=2, max=80), SLUG])
     steps = fields.List(fields.Nested(StepInput), load_default=list)

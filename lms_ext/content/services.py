@@ -104,3 +104,166 @@ def published_versions() -> list[ModuleVersion]:
         .options(selectinload(ModuleVersion.module), selectinload(ModuleVersion.outcomes),
                  selectinload(ModuleVersion.steps))
         .order_by(ModuleVersion.title)))
+
+
+# --------------------------------------------------------------------------- authoring (drafts only)
+
+VERSION_FIELDS = ('title', 'summary', 'language', 'eqf_level', 'workload_hours', 'ects', 'prerequisites',
+                  'participation', 'assessment_type', 'quality_assurance')
+
+
+def _require_draft(version: ModuleVersion) -> None:
+    """Published versions never change (learners and badges point at them); edit a new draft instead."""
+    if version.state is not VersionState.draft:
+        raise Conflict(_('Published versions cannot be changed. Create a new draft to edit the module.'))
+
+
+def update_version(version: ModuleVersion, data: dict) -> ModuleVersion:
+    """Change a draft's description and learning outcomes from validated `VersionInput` data."""
+    _require_draft(version)
+    for name in VERSION_FIELDS:
+        setattr(version, name, data[name])
+    version.outcomes.clear()
+    db.session.flush()  # free the outcome positions before re-adding
+    version.outcomes.extend(LearningOutcome(position=i, **o) for i, o in enumerate(data['outcomes'], start=1))
+    db.session.flush()
+    return version
+
+
+def add_step(version: ModuleVersion, data: dict) -> Step:
+    _require_draft(version)
+    step = Step(version=version, position=max((s.position for s in version.steps), default=0) + 1, **data)
+    db.session.add(step)
+    db.session.flush()
+    return step
+
+
+def update_step(step: Step, data: dict) -> Step:
+    _require_draft(step.version)
+    for name, value in data.items():
+        setattr(step, name, value)
+    db.session.flush()
+    return step
+
+
+def delete_step(step: Step) -> None:
+    version = step.version
+    _require_draft(version)
+    version.steps.remove(step)
+    db.session.flush()
+    _renumber(version.steps)
+
+
+def _renumber(items: list, order: list | None = None) -> None:
+    """Give `items` positions 1..n in `order` (default: current order) without violating unique positions."""
+    order = order or sorted(items, key=lambda i: i.position)
+    for offset, item in enumerate(order, start=1):
+        item.position = -offset  # first out of the way of the unique constraint...
+    db.session.flush()
+    for item in order:
+        item.position = -item.position  # ...then into place
+    db.session.flush()
+
+
+def reorder_steps(version: ModuleVersion, step_ids: list[int]) -> None:
+    """Put the draft's steps in the given order (every step exactly once)."""
+    _require_draft(version)
+    by_id = {s.id: s for s in version.steps}
+    if sorted(step_ids) != sorted(by_id):
+        raise InvalidInput('order', _('The new order must list every step exactly once.'))
+    _renumber(version.steps, [by_id[i] for i in step_ids])
+
+
+def move_step(step: Step, direction: int) -> None:
+    """One place up (-1) or down (+1): the no-JavaScript way to reorder."""
+    steps = sorted(step.version.steps, key=lambda s: s.position)
+    index = steps.index(step)
+    target = index + direction
+    if 0 <= target < len(steps):
+        steps[index], steps[target] = steps[target], steps[index]
+        reorder_steps(step.version, [s.id for s in steps])
+
+
+def update_variant(variant: ContentVariant, payload: dict) -> ContentVariant:
+    _require_draft(variant.step.version)
+    step, format_key = variant.step, variant.format.value
+    position = variant.position
+    step.variants.remove(variant)
+    db.session.flush()
+    new = add_variant(step, format_key, payload)
+    new.position = position
+    db.session.flush()
+    return new
+
+
+def delete_variant(variant: ContentVariant) -> None:
+    step = variant.step
+    _require_draft(step.version)
+    step.variants.remove(variant)
+    db.session.flush()
+    _renumber(step.variants)
+
+
+def move_variant(variant: ContentVariant, direction: int) -> None:
+    """Change the trainer's default order of formats for a unit."""
+    step = variant.step
+    _require_draft(step.version)
+    variants = sorted(step.variants, key=lambda v: v.position)
+    index = variants.index(variant)
+    target = index + direction
+    if 0 <= target < len(variants):
+        variants[index], variants[target] = variants[target], variants[index]
+        _renumber(step.variants, variants)
+
+
+def new_draft_from(version: ModuleVersion) -> ModuleVersion:
+    """A draft copy of a version (outcomes, steps, variants) to edit; the original stays as it is."""
+    module = version.module
+    if any(v.state is VersionState.draft for v in module.versions):
+        raise Conflict(_('This module already has a draft version; edit that one.'))
+    data = {name: getattr(version, name) for name in VERSION_FIELDS}
+    with db.session.no_autoflush:  # the copy is complete before anything is written
+        draft = _copy_of(version, module, data)
+    db.session.add(draft)
+    db.session.flush()
+    logger.info('Draft %r created from %r', draft, version)
+    return draft
+
+
+def _copy_of(version: ModuleVersion, module: Module, data: dict) -> ModuleVersion:
+    draft = ModuleVersion(module=module, number=max(v.number for v in module.versions) + 1, **data)
+    draft.outcomes = [LearningOutcome(position=o.position, kind=o.kind, text=o.text, framework_name=o.framework_name,
+                                      framework_code=o.framework_code, framework_url=o.framework_url)
+                      for o in version.outcomes]
+    for step in version.steps:
+        copy = Step(position=step.position, kind=step.kind, title=step.title, summary=step.summary,
+                    required=step.required, estimated_minutes=step.estimated_minutes)
+        copy.variants = [ContentVariant(format=v.format, position=v.position, payload=dict(v.payload))
+                         for v in step.variants]
+        draft.steps.append(copy)
+    return draft
+
+
+def delete_draft(version: ModuleVersion) -> None:
+    _require_draft(version)
+    module = version.module
+    module.versions.remove(version)
+    if not module.versions:
+        db.session.delete(module)
+    db.session.flush()
+
+
+def modules_for_authoring() -> list[Module]:
+    return list(db.session.scalars(sa.select(Module).options(selectinload(Module.versions)).order_by(Module.slug)))
+
+
+def get_version(version_id: int) -> ModuleVersion | None:
+    return db.session.get(ModuleVersion, version_id)
+
+
+def get_step(step_id: int) -> Step | None:
+    return db.session.get(Step, step_id)
+
+
+def get_variant(variant_id: int) -> ContentVariant | None:
+    return db.session.get(ContentVariant, variant_id)

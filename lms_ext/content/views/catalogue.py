@@ -1,11 +1,10 @@
-"""Public module pages: the catalogue and a module's overview."""
+"""Public module pages: the catalogue, a module's overview, and media files."""
 
-from flask import Blueprint, abort, current_app, render_template, send_file
+from flask import abort, current_app, render_template, send_file
 from flask_login import current_user
 
-from . import media, services
-
-bp = Blueprint('content', __name__)
+from .. import media, services
+from . import bp
 
 
 @bp.get('/')

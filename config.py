@@ -69,6 +69,10 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = _bool('RATELIMIT_ENABLED', True)  # off only for load tests
 
+    COMPRESS_MIMETYPES = ['text/html', 'text/css', 'text/javascript', 'application/javascript', 'application/json',
+                          'text/vtt', 'image/svg+xml']
+    COMPRESS_ALGORITHM = ['br', 'gzip']
+    COMPRESS_MIN_SIZE = 500
     DEMO_MODE = _bool('DEMO_MODE', False)
     TRUST_PROXY_HEADERS = _bool('TRUST_PROXY_HEADERS', False)
     TESTING = False

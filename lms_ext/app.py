@@ -38,7 +38,7 @@ def _init_extensions(app: Flask) -> None:
     from lms_ext.accounts.permissions import init_login
     from lms_ext.content.rendering import markdown
     from lms_ext.core.db import db
-    from lms_ext.core.extensions import babel, csrf, limiter, migrate
+    from lms_ext.core.extensions import babel, compress, csrf, limiter, migrate
     from lms_ext.core.i18n import register_template_helpers, select_locale
     from lms_ext.core.jobs import init_jobs
     from lms_ext.core.logging import configure_logging
@@ -52,6 +52,7 @@ def _init_extensions(app: Flask) -> None:
     app.jinja_env.filters['markdown'] = markdown
     csrf.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)  # slow mobile links: pages and assets travel compressed
     init_login(app)  # flask-login: user loader and login view
     init_store(app)  # LTI state/nonce, launch data and caches: Redis when configured, else the database
     init_jobs(app)  # RQ queue when REDIS_URL is set; otherwise outbox rows are polled by `flask jobs work`

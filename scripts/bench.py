@@ -80,9 +80,12 @@ class Browser:
         self.host, self.port = parts.hostname, parts.port
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, dict, bytes]:
+    def request(self, method: str, path: str, body: str | None = None,
+                headers: dict | None = None) -> tuple[int, dict, bytes]:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
-        headers = {'Cookie': '; '.join(f'{k}={v}' for k, v in self.cookies.items())} if self.cookies else {}
+        headers = dict(headers or {})
+        if self.cookies:
+            headers['Cookie'] = '; '.join(f'{k}={v}' for k, v in self.cookies.items())
         if body is not None:
             headers['Content-Type'] = 'application/x-www-form-urlencoded'
         connection.request(method, path, body=body, headers=headers)

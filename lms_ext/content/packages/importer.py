@@ -13,6 +13,7 @@ from lms_ext.core.i18n import _
 from .. import formats, media, services
 from ..models import Module, ModuleVersion, VersionState
 from .archive import (
+    ASSETS_DIR,
     DEFAULT_MAX_FILES,
     DEFAULT_MAX_TOTAL_BYTES,
     MANIFEST,
@@ -88,7 +89,7 @@ def _check(archive: PackageArchive, findings: Findings) -> _Plan | None:
         if name not in files:
             findings.warn(name, _('not used by module.yaml; not imported.'))
     for name in archive.entries:
-        if name != MANIFEST and name not in archive.asset_names:
+        if name != MANIFEST and not name.startswith(ASSETS_DIR):
             findings.warn(name, _('outside assets/; ignored.'))
     if data is None:
         return None

@@ -120,7 +120,8 @@ class VariantField(fields.Field):
                                                       'assets/intro.webm.'))
 
         check_paths(value, errors)
-        for i, track in enumerate(value.get('captions') or []):
+        tracks = value.get('captions')
+        for i, track in enumerate(tracks if isinstance(tracks, list) else []):
             if isinstance(track, dict):
                 track_errors: dict = {}
                 check_paths(track, track_errors)
@@ -224,7 +225,7 @@ def _flatten(messages: Any, path: Path):
 def _display(path: Path) -> str:
     """('module', 'steps', 1, 'variants', 0, 'captions') → 'steps[1].variants[0].captions'."""
     parts = [p for p in path if p != '_schema']
-    if parts[:1] == ['module']:
+    if parts[:1] == ['module'] and len(parts) > 1:
         parts = parts[1:]
     text = ''
     for part in parts:
@@ -248,12 +249,21 @@ def parse_manifest(raw: bytes, findings: Findings) -> Manifest | None:
         if not _keys_are_plain(root, findings):
             return None
         data = loader.construct_document(root)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f'{MANIFEST} line {mark.line + 1}' if mark else MANIFEST
-        findings.error(where, _('Not valid YAML: %(problem)s.', problem=exc.problem or exc.context))
+    except yaml.constructor.ConstructorError as exc:  # e.g. !!python/object: only plain data is loaded
+        findings.error(_where(exc), _('Not allowed in a package (only plain YAML data is): %(problem)s.',
+                                      problem=exc.problem))
         return None
-    except (yaml.YAMLError, ValueError, RecursionError) as exc:  # e.g. an integer of a million digits
+    except yaml.MarkedYAMLError as exc:
+        problem = exc.problem or exc.context
+        if exc.problem and exc.context and exc.context_mark:
+            problem += _(' (%(context)s that starts on line %(line)d)', context=exc.context,
+                         line=exc.context_mark.line + 1)
+        findings.error(_where(exc), _('Not valid YAML: %(problem)s.', problem=problem))
+        return None
+    except RecursionError:
+        findings.error(MANIFEST, _('module.yaml is nested too deeply.'))
+        return None
+    except (yaml.YAMLError, ValueError) as exc:  # e.g. an integer of a million digits
         findings.error(MANIFEST, _('Not valid YAML: %(problem)s.', problem=str(exc)[:200]))
         return None
     finally:
@@ -263,6 +273,15 @@ def parse_manifest(raw: bytes, findings: Findings) -> Manifest | None:
                        _('module.yaml must be a mapping with format_version and module.'))
         return None
     return Manifest(data, root)
+
+
+def _where(exc: yaml.MarkedYAMLError) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    return f'{MANIFEST} line {mark.line + 1}' if mark else MANIFEST
+
+
+def _key_text(node: yaml.Node) -> str:
+    return node.value if isinstance(node, yaml.ScalarNode) else '?'
 
 
 def _keys_are_plain(root: yaml.Node, findings: Findings) -> bool:
@@ -275,7 +294,7 @@ def _keys_are_plain(root: yaml.Node, findings: Findings) -> bool:
             for key, value in node.value:
                 where = f'{MANIFEST} line {key.start_mark.line + 1}'
                 if not isinstance(key, yaml.ScalarNode) or key.tag != _STR_TAG:
-                    findings.error(where, _('Keys must be plain text.'))
+                    findings.error(where, _('%(key)s: keys must be plain text.', key=_key_text(key)))
                     ok = False
                 elif key.value in seen:
                     findings.error(where, _('%(key)s: this key appears twice in the same mapping.', key=key.value))

@@ -11,6 +11,8 @@ from rq import SimpleWorker
 
 from lms_ext.accounts import services as accounts
 from lms_ext.accounts.schemas import LocalAccountInput
+from lms_ext.content import packages
+from lms_ext.content import services as content
 from lms_ext.core import jobs
 from lms_ext.core.db import unit_of_work
 from lms_ext.core.errors import DomainError
@@ -24,6 +26,49 @@ from lms_ext.lti.services import grades, keys, registration
 accounts_cli = AppGroup('accounts', help='Local accounts (administrators, external mentors).')
 lti_cli = AppGroup('lti', help='LTI platform registrations and the tool keys.')
 jobs_cli = AppGroup('jobs', help='Background jobs: grade pass-back and other retries.')
+modules_cli = AppGroup('modules', help='Module packages: export and import (module.yaml + assets in a zip).')
+
+
+@modules_cli.command('export')
+@click.argument('slug')
+@click.argument('target', type=click.Path(dir_okay=False, writable=True))
+@click.option('--version', 'number', type=int, default=None, help='Version number (default: the published one).')
+def modules_export(slug, target, number):
+    """Export a module version as a package zip."""
+    with unit_of_work():
+        module = content.get_module_by_slug(slug)
+        if module is None:
+            raise click.ClickException(f'No module {slug!r}.')
+        version = next((v for v in module.versions if v.number == number), None) if number else (
+            module.published_version or module.versions[-1])
+        if version is None:
+            raise click.ClickException(f'Module {slug!r} has no version {number}.')
+        data = packages.export_package(version, media_dir=current_app.config['MEDIA_DIR'])
+    with open(target, 'wb') as f:
+        f.write(data)
+    click.echo(f'Exported {slug} version {version.number} to {target} ({len(data)} bytes).')
+
+
+@modules_cli.command('import')
+@click.argument('source', type=click.File('rb'))
+@click.option('--publish', is_flag=True, help='Publish the imported draft at once.')
+def modules_import(source, publish):
+    """Import a package zip as a new module, or as a new draft version of an existing one."""
+    try:
+        with unit_of_work():
+            result = packages.import_package(source, media_dir=current_app.config['MEDIA_DIR'])
+            if publish:
+                content.publish_version(result.version)
+            version = result.version
+            summary = f'{version.module.slug} version {version.number} ({version.state.value})'
+    except packages.PackageInvalid as exc:
+        lines = [f'{where}: {message}' for where, messages in exc.errors.items() for message in messages]
+        raise click.ClickException('Nothing was imported:\n  ' + '\n  '.join(lines)) from None
+    except DomainError as exc:
+        raise _fail(exc) from None
+    for warning in result.warnings:
+        click.echo(f'warning: {warning}')
+    click.echo(f'Imported {summary}.')
 
 
 def _fail(exc: Exception):
@@ -36,7 +81,7 @@ def _fail(exc: Exception):
 def seed_demo_command():
     """Create the demo course and module (safe to run again)."""
     with unit_of_work():
-        seeded = seed_demo()
+        seeded = seed_demo(media_dir=current_app.config['MEDIA_DIR'])
         demo_platform.register(current_app.config['BASE_URL'])
     demo_platform.platform_key(current_app.config['INSTANCE_DIR'])
     click.echo(f'Demo ready: course {seeded["course"].title!r}, module {seeded["module"].slug!r}, '
@@ -141,3 +186,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(accounts_cli)
     app.cli.add_command(lti_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(modules_cli)

@@ -56,9 +56,11 @@ def database():
 
 
 @pytest.fixture(scope='session')
-def app(database):
+def app(database, tmp_path_factory):
+    instance = tmp_path_factory.mktemp('instance')
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database['url'],
-                     SQLALCHEMY_ENGINE_OPTIONS=database['engine_options'])
+                     SQLALCHEMY_ENGINE_OPTIONS=database['engine_options'], INSTANCE_DIR=instance,
+                     MEDIA_DIR=instance / 'media')
     with app.app_context():
         flask_migrate.upgrade()  # the schema only ever comes from the migrations
     yield app
@@ -101,8 +103,13 @@ def db_session(app, app_context):
 
 
 def login(client, user) -> None:
-    """Sign `user` in for the next requests of `client` (requests share the test's app context)."""
+    """Sign `user` in for the next requests of `client` (requests share the test's app context).
+
+    Commits the test's data so far (to a savepoint of the outer test transaction): a request that
+    rolls back its own work must not take the test's users and courses with it.
+    """
     from flask import g
+    db.session.commit()
     with client.session_transaction() as session:
         session['_user_id'] = str(user.id)
         session['_fresh'] = True

@@ -1,12 +1,15 @@
 """The demo course and module a newcomer sees at once (idempotent)."""
 
+import io
 import logging
+import zipfile
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from lms_ext.accounts.models import Course
+from lms_ext.content import packages
 from lms_ext.content import services as content
-from lms_ext.content.schemas import ModuleInput
 from lms_ext.core.db import db
 
 logger = logging.getLogger(__name__)
@@ -15,51 +18,21 @@ DEMO_ISSUER = 'https://demo-platform.microvet.invalid'
 DEMO_CONTEXT_ID = 'demo-metalwork-101'
 DEMO_MODULE_SLUG = 'safe-angle-grinder'
 
-DEMO_MODULE = {
-    'slug': DEMO_MODULE_SLUG,
-    'title': 'Safe use of an angle grinder',
-    'summary': ('A short hybrid module for metalwork and construction trainees: learn the hazards of the '
-                'angle grinder, choose and fit the right disc, protect yourself, and show a workshop '
-                'mentor that you can cut and grind safely.'),
-    'language': 'en',
-    'eqf_level': 3,
-    'workload_hours': '4',
-    'ects': None,
-    'prerequisites': 'None. Basic workshop safety induction recommended.',
-    'participation': 'hybrid',
-    'assessment_type': ('Online quiz on hazards and disc selection; self-assessment at three stages; '
-                        'practical task observed and signed off in person by a workshop mentor.'),
-    'quality_assurance': ('Content reviewed by a certified VET trainer and a workplace safety officer; '
-                          'practical assessment follows the training provider\'s internal QA procedure.'),
-    'outcomes': [
-        {'kind': 'knowledge', 'text': 'Explain the main hazards of an angle grinder (kickback, disc burst, '
-                                      'sparks, noise, dust) and how each one is controlled.'},
-        {'kind': 'knowledge', 'text': 'Choose the right disc for a material and check that its maximum speed '
-                                      'is at least the rated speed of the grinder.'},
-        {'kind': 'skills', 'text': 'Inspect the grinder, guard and disc before use, and fit a disc safely '
-                                   'with the tool unplugged.'},
-        {'kind': 'skills', 'text': 'Select and wear the required protective equipment: face shield over '
-                                   'safety glasses, hearing protection, gloves and close-fitting clothing.'},
-        {'kind': 'skills', 'text': 'Cut and grind a clamped steel workpiece with a stable stance, a two-handed '
-                                   'grip and the guard between the disc and the body.'},
-        {'kind': 'responsibility', 'text': 'Keep the work area safe for others (sparks, bystanders, fire '
-                                           'watch) and take defective equipment out of use and report it.'},
-    ],
-    'steps': [
-        {'title': 'Hazards of the angle grinder', 'estimated_minutes': 20,
-         'summary': 'What can go wrong: kickback, disc burst, sparks and fire, noise, dust and vibration.'},
-        {'title': 'Choosing and fitting the right disc', 'estimated_minutes': 25,
-         'summary': 'Cutting, grinding and flap discs; speed ratings; fitting a disc with the tool unplugged.'},
-        {'title': 'Personal protective equipment', 'estimated_minutes': 15,
-         'summary': 'Eyes, face, ears, hands and clothing: what to wear and why.'},
-        {'title': 'Safe cutting and grinding technique', 'estimated_minutes': 30,
-         'summary': 'Clamping, stance, grip, guard position and the direction of sparks.'},
-    ],
-}
+PACKAGE_DIR = Path(__file__).parent / 'package'
 
 
-def seed_demo() -> dict:
-    """Create the demo course and module (published) unless they exist; returns what exists."""
+def package_bytes(directory: Path = PACKAGE_DIR) -> bytes:
+    """The demo package directory (module.yaml + assets/) as the zip the importer takes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, 'w', zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(directory.rglob('*')):
+            if path.is_file():
+                archive.write(path, path.relative_to(directory).as_posix())
+    return buffer.getvalue()
+
+
+def seed_demo(*, media_dir: Path) -> dict:
+    """Create the demo course and module (published, content in five formats) unless they exist."""
     course = db.session.scalar(sa.select(Course).where(Course.issuer == DEMO_ISSUER,
                                                        Course.context_id == DEMO_CONTEXT_ID))
     if course is None:
@@ -68,8 +41,9 @@ def seed_demo() -> dict:
         db.session.add(course)
     module = content.get_module_by_slug(DEMO_MODULE_SLUG)
     if module is None:
-        module = content.create_module(ModuleInput().load(DEMO_MODULE))
-        content.publish_version(module.versions[0])
-        logger.info('Demo module %r seeded', module)
+        version = packages.import_package(package_bytes(), media_dir=media_dir).version
+        content.publish_version(version)
+        module = version.module
+        logger.info('Demo module %r seeded from its package', module)
     db.session.flush()
     return {'course': course, 'module': module}

@@ -4,6 +4,8 @@ import io
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from lms_ext.accounts import services as accounts
 from lms_ext.accounts.models import Role
@@ -139,3 +141,19 @@ def test_published_versions_never_change_and_new_drafts_copy_everything(client, 
     client.post(f'/author/versions/{draft.id}/delete')
     assert db_session.scalar(sa.select(sa.func.count(ModuleVersion.id)).where(
         ModuleVersion.module_id == version.module_id)) == 1
+
+
+def test_package_upload_imports_all_or_nothing_and_export_downloads(client, trainer, db_session, app):
+    from lms_ext.demo.seed import package_bytes
+    bad = client.post('/author/import', data={'package': (io.BytesIO(b'garbage'), 'x.zip')},
+                      content_type='multipart/form-data')
+    assert bad.status_code == 422 and 'Nothing was imported' in bad.get_data(as_text=True)
+    assert db_session.scalar(sa.select(sa.func.count(Module.id))) == 0
+    # Encoded here: for a large body, werkzeug's test client spools to a temporary file it never closes.
+    boundary, body = encode_multipart({'package': FileStorage(io.BytesIO(package_bytes()), 'demo.zip')})
+    good = client.post('/author/import', data=body, content_type=f'multipart/form-data; boundary={boundary}')
+    assert good.status_code == 303
+    version = db_session.scalar(sa.select(ModuleVersion))
+    with client.get(f'/author/versions/{version.id}/export.zip') as exported:
+        assert exported.status_code == 200 and exported.mimetype == 'application/zip'
+        assert exported.data[:2] == b'PK'

@@ -9,11 +9,11 @@ from lms_ext.content import services
 from lms_ext.content.models import ModuleVersion, OutcomeKind, StepKind, VersionState
 from lms_ext.content.schemas import ModuleInput
 from lms_ext.core.errors import Conflict, NotFound
-from lms_ext.demo.seed import DEMO_MODULE
+from tests.sample_module import SAMPLE_MODULE
 
 
 def _module_data(**changes):
-    data = copy.deepcopy(DEMO_MODULE)
+    data = copy.deepcopy(SAMPLE_MODULE)
     data.update({'slug': 'test-module', **changes})
     return data
 

@@ -13,11 +13,11 @@ from lms_ext.content import formats, media
 from lms_ext.content import services as content
 from lms_ext.content.models import ContentFormat
 from lms_ext.content.schemas import ModuleInput
-from lms_ext.demo.seed import DEMO_MODULE
 from lms_ext.progress import services
 from lms_ext.progress.models import ModuleProgress, StepProgress
 from tests.conftest import login
 from tests.factories import CourseFactory, UserFactory
+from tests.sample_module import SAMPLE_MODULE
 
 WEBM = b'\x1a\x45\xdf\xa3' + bytes(range(256)) * 40
 VTT = b'WEBVTT\n\n00:00.000 --> 00:02.000\nMind the sparks.\n'
@@ -32,7 +32,7 @@ def media_dir(app, tmp_path, monkeypatch):
 
 @pytest.fixture
 def module(db_session, media_dir):
-    data = copy.deepcopy(DEMO_MODULE)
+    data = copy.deepcopy(SAMPLE_MODULE)
     data['slug'] = 'player-test'
     module = content.create_module(ModuleInput().load(data))
     version = module.versions[0]
@@ -64,7 +64,7 @@ def test_learners_finish_the_version_they_started(db_session, module, course):
     lena = _learner(course)
     run = services.start_or_resume(lena, module, course)
     v1 = run.version
-    v2 = content.add_draft_version(module, ModuleInput().load({**copy.deepcopy(DEMO_MODULE), 'slug': module.slug,
+    v2 = content.add_draft_version(module, ModuleInput().load({**copy.deepcopy(SAMPLE_MODULE), 'slug': module.slug,
                                                                 'title': 'New title'}))
     content.publish_version(v2)
     assert services.start_or_resume(lena, module, course).version is v1
@@ -171,7 +171,7 @@ def test_uploads_are_checked(db_session, module, media_dir, filename, data, mess
 
 def test_variant_assets_must_belong_to_the_module_and_fit_the_field(db_session, module, media_dir):
     from lms_ext.core.errors import InvalidInput
-    other = content.create_module(ModuleInput().load({**copy.deepcopy(DEMO_MODULE), 'slug': 'other-module'}))
+    other = content.create_module(ModuleInput().load({**copy.deepcopy(SAMPLE_MODULE), 'slug': 'other-module'}))
     step = other.versions[0].steps[0]
     foreign = db_session.scalar(sa.select(media.MediaAsset).where(media.MediaAsset.filename == 'intro.webm'))
     with pytest.raises(InvalidInput, match='does not belong'):

@@ -1,6 +1,8 @@
 """Trainers' authoring pages: modules, versions, steps and their format variants (drafts only)."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+import io
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from marshmallow import ValidationError
 from werkzeug.datastructures import FileStorage
 
@@ -9,7 +11,7 @@ from lms_ext.core.db import unit_of_work
 from lms_ext.core.errors import DomainError, InvalidInput
 from lms_ext.core.i18n import _
 
-from .. import formats, media, services
+from .. import formats, media, packages, services
 from ..models import ContentFormat, StepKind, VersionState
 from ..schemas import ModuleInput, StepInput, VersionInput
 from . import bp
@@ -263,3 +265,34 @@ def author_preview(version_id: int, position: int):
     assets = media.assets_by_id({i for i, _k in fmt.asset_ids(variant.payload)}) if variant else {}
     return render_template('content/author/preview.html', version=version, module=version.module, step=step,
                            variant=variant, fmt=fmt, assets=assets, formats=formats.FORMATS)
+
+
+@bp.post('/author/import')
+@require_author
+def author_import():
+    """Upload a module package: a new module, or a new draft of an existing one. All or nothing."""
+    upload = request.files.get('package')
+    if not upload or not upload.filename:
+        flash(_('Choose a package file (.zip) to import.'), 'error')
+        return redirect(url_for('content.author_index'), 303)
+    try:
+        with unit_of_work():
+            result = packages.import_package(upload.stream, media_dir=current_app.config['MEDIA_DIR'])
+            version_id = result.version.id
+    except (packages.PackageInvalid, DomainError) as exc:
+        errors = exc.errors if isinstance(exc, InvalidInput) else {'package': [exc.message]}
+        return render_template('content/author/index.html', modules=services.modules_for_authoring(),
+                               VersionState=VersionState, import_errors=errors), 422
+    for warning in result.warnings:
+        flash(warning, 'info')
+    flash(_('Package imported as a draft. Check it, then publish.'), 'success')
+    return redirect(url_for('content.author_version', version_id=version_id), 303)
+
+
+@bp.get('/author/versions/<int:version_id>/export.zip')
+@require_author
+def author_export(version_id: int):
+    version = _draft_or_404(version_id)
+    data = packages.export_package(version, media_dir=current_app.config['MEDIA_DIR'])
+    return send_file(io.BytesIO(data), mimetype='application/zip', as_attachment=True,
+                     download_name=f'{version.module.slug}-v{version.number}.zip')

@@ -92,7 +92,8 @@ def db_session(app, app_context):
     connection = db.engine.connect()
     outer = connection.begin()
     original = db.session
-    db.session = _TestSession(sessionmaker(bind=connection, join_transaction_mode='create_savepoint'))
+    db.session = _TestSession(sessionmaker(bind=connection, join_transaction_mode='create_savepoint',
+                                                      expire_on_commit=False))
     try:
         yield db.session
     finally:

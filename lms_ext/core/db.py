@@ -24,7 +24,9 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# Views render after `unit_of_work()` commits; expiring everything at commit would reload each object
+# row by row while the template runs. One request is one short-lived session, so nothing goes stale.
+db = SQLAlchemy(model_class=Base, session_options={'expire_on_commit': False})
 
 
 class UTCDateTime(sa.types.TypeDecorator):

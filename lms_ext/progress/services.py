@@ -4,7 +4,7 @@ import logging
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from lms_ext.accounts.models import Course, User
 from lms_ext.content.models import Module, ModuleVersion, Step, VersionState
@@ -25,7 +25,9 @@ def find_run(learner: User, module: Module, course: Course) -> ModuleProgress | 
         sa.select(ModuleProgress).join(ModuleVersion).where(
             ModuleProgress.learner_id == learner.id, ModuleProgress.course_id == course.id,
             ModuleVersion.module_id == module.id)
-        .options(selectinload(ModuleProgress.steps)).order_by(ModuleProgress.started_at.desc()).limit(1))
+        .options(selectinload(ModuleProgress.steps),
+                 joinedload(ModuleProgress.version).selectinload(ModuleVersion.steps).selectinload(Step.variants))
+        .order_by(ModuleProgress.started_at.desc()).limit(1))
 
 
 def start_or_resume(learner: User, module: Module, course: Course) -> ModuleProgress:

@@ -65,6 +65,7 @@ def _import_models() -> None:
     """Every model module, so that metadata (and Alembic autogenerate) sees all tables."""
     import lms_ext.accounts.models
     import lms_ext.content.models
+    import lms_ext.learning_styles.models
     import lms_ext.lti.models
     import lms_ext.progress.models  # noqa: F401
 
@@ -73,12 +74,14 @@ def _register_blueprints(app: Flask) -> None:
     from lms_ext.accounts.views import bp as accounts_bp
     from lms_ext.content.views import bp as content_bp
     from lms_ext.core.health import bp as health_bp
+    from lms_ext.learning_styles.views import bp as learning_styles_bp
     from lms_ext.lti.views import bp as lti_bp
     from lms_ext.progress.views import bp as progress_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(content_bp)
+    app.register_blueprint(learning_styles_bp)
     app.register_blueprint(progress_bp)
     app.register_blueprint(lti_bp)
     if app.config['DEMO_MODE']:

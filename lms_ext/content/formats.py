@@ -110,18 +110,3 @@ def get_format(key: str | ContentFormat) -> Format:
         raise ValidationError({'format': [_l('Unknown format; use one of video, audio, text, workbook, '
                                              'hands_on.')]}) from None
 
-
-def default_variant(variants: list, *, preferred: str | None = None, low_bandwidth: bool = False):
-    """The variant to open: the learner's chosen format if the unit has it; on a slow connection the
-    first light format; otherwise the trainer's order. `variants` are ordered by position."""
-    if not variants:
-        return None
-    if preferred:
-        for variant in variants:
-            if variant.format.value == preferred:
-                return variant
-    if low_bandwidth:
-        for variant in variants:
-            if not FORMATS[variant.format].heavy:
-                return variant
-    return variants[0]

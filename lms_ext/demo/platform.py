@@ -136,15 +136,37 @@ def add_activities(store: Store, base_url: str, items: list[dict]) -> list[dict]
 # --------------------------------------------------------------------------- OIDC
 
 
+NEWCOMERS_KEY = 'demo:newcomers'
+NEW_LEARNER = 'new'  # a fresh learner on every click: try the first launch (questionnaire) again and again
+
+
+def _new_learner() -> Persona:
+    number = secrets.randbelow(9000) + 1000
+    return Persona(NEW_LEARNER, f'demo-new-learner-{secrets.token_hex(6)}', 'New learner', str(number),
+                   f'new-learner-{number}@demo.invalid', (MEMBERSHIP + 'Learner',), 'a learner on their first launch')
+
+
+def _persona(hint: dict) -> Persona:
+    if hint['persona'] == NEW_LEARNER:
+        new = hint['new_learner']
+        return Persona(NEW_LEARNER, new['sub'], new['given_name'], new['family_name'], new['email'],
+                       (MEMBERSHIP + 'Learner',), '')
+    return PERSONAS[hint['persona']]
+
+
 def start_login(store: Store, base_url: str, persona_key: str, message_type: str, activity_id: str | None) -> str:
     """The tool's login initiation URL with a single-use message hint, as an LMS would redirect to."""
-    if persona_key not in PERSONAS:
+    if persona_key not in PERSONAS and persona_key != NEW_LEARNER:
         raise InvalidInput('persona', 'Unknown demo persona.')
     hint = secrets.token_urlsafe(16)
-    store.put(f'demo:hint:{hint}', {'persona': persona_key, 'message_type': message_type,
-                                    'activity_id': activity_id}, HINT_TTL)
+    record = {'persona': persona_key, 'message_type': message_type, 'activity_id': activity_id}
+    if persona_key == NEW_LEARNER:
+        new = _new_learner()
+        record['new_learner'] = {'sub': new.sub, 'given_name': new.given_name, 'family_name': new.family_name,
+                                 'email': new.email}
+    store.put(f'demo:hint:{hint}', record, HINT_TTL)
     urls = endpoints(base_url)
-    query = {'iss': DEMO_ISSUER, 'login_hint': PERSONAS[persona_key].sub, 'target_link_uri': urls['launch_url'],
+    query = {'iss': DEMO_ISSUER, 'login_hint': _persona(record).sub, 'target_link_uri': urls['launch_url'],
              'lti_message_hint': hint, 'client_id': CLIENT_ID, 'lti_deployment_id': DEPLOYMENT_ID}
     return f'{urls["login_url"]}?{urlencode(query)}'
 
@@ -163,7 +185,14 @@ def authorize(store: Store, base_url: str, instance_dir, params: dict) -> tuple[
     hint = store.pop(f'demo:hint:{params["lti_message_hint"]}')
     if hint is None:
         raise InvalidInput('lti_message_hint', 'unknown or already used')
-    persona = PERSONAS[hint['persona']]
+    persona = _persona(hint)
+    if persona.key == NEW_LEARNER:  # enrol them in the demo course, as the LMS would have
+        newcomers = store.get(NEWCOMERS_KEY) or []
+        if persona.sub not in {n['user_id'] for n in newcomers}:
+            store.put(NEWCOMERS_KEY, newcomers + [{'user_id': persona.sub, 'name': persona.name, 'given_name':
+                                                   persona.given_name, 'family_name': persona.family_name,
+                                                   'status': 'Active', 'roles': [MEMBERSHIP + 'Learner']}],
+                      ACTIVITIES_TTL)
     if params['login_hint'] != persona.sub:
         raise InvalidInput('login_hint', 'not the user this login was started for')
     claims = _claims(store, urls, persona, hint, params['nonce'])
@@ -264,12 +293,12 @@ def check_token(store: Store, authorization: str, scope: str) -> None:
         raise PermissionError('invalid or expired token')
 
 
-def roster() -> list[dict]:
+def roster(store: Store) -> list[dict]:
     members = [{'user_id': p.sub, 'name': p.name, 'given_name': p.given_name, 'family_name': p.family_name,
                 'email': p.email, 'status': 'Active', 'roles': list(p.roles)} for p in PERSONAS.values()]
     members += [{'user_id': sub, 'name': f'{given} {family}', 'given_name': given, 'family_name': family,
                  'status': 'Active', 'roles': [MEMBERSHIP + 'Learner']} for sub, given, family in CLASSMATES]
-    return members
+    return members + (store.get(NEWCOMERS_KEY) or [])
 
 
 def line_items(store: Store) -> list[dict]:
@@ -291,7 +320,7 @@ def record_score(store: Store, number: int, score: dict) -> None:
     items = line_items(store)
     if not 1 <= number <= len(items):
         raise LookupError('no such line item')
-    if score.get('userId') not in {m['user_id'] for m in roster() if MEMBERSHIP + 'Learner' in m['roles']}:
+    if score.get('userId') not in {m['user_id'] for m in roster(store) if MEMBERSHIP + 'Learner' in m['roles']}:
         raise InvalidInput('userId', 'not a student of this course')
     scores = store.get(SCORES_KEY) or []
     previous = [s for s in scores if s['lineitem'] == number and s['userId'] == score['userId']]
@@ -303,7 +332,7 @@ def record_score(store: Store, number: int, score: dict) -> None:
 
 def gradebook(store: Store) -> list[dict]:
     """One row per line item: label and the latest grade per learner name."""
-    names = {m['user_id']: m['name'] for m in roster()}
+    names = {m['user_id']: m['name'] for m in roster(store)}
     scores = store.get(SCORES_KEY) or []
     rows = []
     for number, item in enumerate(line_items(store), start=1):

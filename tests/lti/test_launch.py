@@ -25,8 +25,16 @@ def test_learner_launch_lands_on_the_module(tool, platform, browser_like):
     user = User.learner('lena-1', given_name='Lena', family_name='Novak')
     response = platform.launch(browser_like, user, custom=MODULE, resource_link_id='rl-learner')
     assert response.status_code == 200, response.text[:500]
+    # a learner's first launch asks how they like to learn (skippable), then opens the activity
+    assert response.url.startswith(tool.base_url + '/preferences/questionnaire?next=/links/')
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', response.text).group(1)
+    next_url = re.search(r'name="next" value="([^"]+)"', response.text).group(1)
+    response = browser_like.post(tool.base_url + '/preferences/questionnaire',
+                                 data={'csrf_token': csrf, 'next': next_url, 'skip': '1'})
     assert response.url.startswith(tool.base_url + '/links/')
     assert '<h1>Safe use of an angle grinder</h1>' in response.text
+    again = platform.launch(browser_like, user, custom=MODULE, resource_link_id='rl-learner')
+    assert again.url.startswith(tool.base_url + '/links/')  # asked once only
     assert _signed_in_as(tool, browser_like) == 'Lena Novak'
     assert not platform.auth_errors
 

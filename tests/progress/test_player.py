@@ -9,10 +9,10 @@ import sqlalchemy as sa
 
 from lms_ext.accounts import services as accounts
 from lms_ext.accounts.models import Role
-from lms_ext.content import formats, media
+from lms_ext.content import media
 from lms_ext.content import services as content
-from lms_ext.content.models import ContentFormat
 from lms_ext.content.schemas import ModuleInput
+from lms_ext.learning_styles import selection
 from lms_ext.progress import services
 from lms_ext.progress.models import ModuleProgress, StepProgress
 from tests.conftest import login
@@ -74,11 +74,12 @@ def test_learners_finish_the_version_they_started(db_session, module, course):
 def test_explicit_format_choice_becomes_the_default_for_the_module(db_session, module, course):
     run = services.start_or_resume(_learner(course), module, course)
     first, second = run.version.steps[:2]
-    assert formats.default_variant(first.variants).format is ContentFormat.video  # trainer's order
+    formats_of = [v.format.value for v in second.variants]
+    assert selection.choose(formats_of).format == 'video'  # no profile: the trainer's order
     services.record_view(run, first, format_key='text', explicit=True)
     assert run.preferred_format == 'text'
-    assert formats.default_variant(second.variants, preferred=run.preferred_format).format is ContentFormat.text
-    assert formats.default_variant(second.variants, low_bandwidth=True).format is ContentFormat.text  # not heavy
+    assert selection.choose(formats_of, previous=run.preferred_format).format == 'text'
+    assert selection.choose(formats_of, low_bandwidth=True).format == 'text'  # not heavy
 
 
 def test_completion_is_idempotent_and_counted(db_session, module, course):
@@ -99,10 +100,10 @@ def test_player_pages_save_progress_and_resume(client, db_session, module, cours
     assert page.status_code == 200
     body = page.get_data(as_text=True)
     assert '<video' in body and 'kind="captions"' in body and 'Transcript of Hazards' in body
-    assert 'Shown as video.' in body and 'format=text' in body
+    assert 'Shown as video, in your trainer’s order.' in body and 'format=text' in body
     switched = client.get(f'{base}/steps/2?format=text').get_data(as_text=True)
     assert '<strong>this</strong>' in switched and '<video' not in switched
-    assert 'text' in client.get(f'{base}/steps/3').get_data(as_text=True).split('Shown as ')[1][:10]
+    assert 'Shown as text because you chose it.' in client.get(f'{base}/steps/3').get_data(as_text=True)
     done = client.post(f'{base}/steps/3/done')
     assert done.status_code == 302 and done.headers['Location'].endswith('/steps/4')
     assert client.get(f'{base}/').headers['Location'].endswith('/steps/3')  # resume where they were
@@ -127,7 +128,7 @@ def test_low_bandwidth_mode_defers_media(client, db_session, module, course):
     login(client, lena)
     client.post('/me/low-bandwidth', data={'enabled': '1', 'next': '/'})
     body = client.get(f'/courses/{course.id}/modules/{module.slug}/steps/1').get_data(as_text=True)
-    assert 'Shown as text.' in body  # a light format opens first
+    assert 'Shown as text because low-bandwidth mode is on.' in body  # a light format opens first
     body = client.get(f'/courses/{course.id}/modules/{module.slug}/steps/1?format=video').get_data(as_text=True)
     assert 'preload="none"' in body and '<details class="transcript" open>' in body
 

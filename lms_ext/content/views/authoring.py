@@ -260,7 +260,8 @@ def author_preview(version_id: int, position: int):
     """The learner's view of any version (drafts included); nothing is recorded."""
     version = _draft_or_404(version_id)
     step = next((s for s in version.steps if s.position == position), None) or abort(404)
-    variant = formats.default_variant(step.variants, preferred=request.args.get('format'))
+    variant = next((v for v in step.variants if v.format.value == request.args.get('format')),
+                   step.variants[0] if step.variants else None)
     fmt = formats.FORMATS[variant.format] if variant else None
     assets = media.assets_by_id({i for i, _k in fmt.asset_ids(variant.payload)}) if variant else {}
     return render_template('content/author/preview.html', version=version, module=version.module, step=step,

@@ -13,6 +13,7 @@ from lms_ext.core.db import unit_of_work
 from lms_ext.core.errors import InvalidInput
 from lms_ext.core.extensions import csrf, limiter
 from lms_ext.core.i18n import SESSION_LOCALE_KEY, _
+from lms_ext.learning_styles import services as preferences
 
 from .. import adapter
 from ..schemas import DeepLinkSelectionInput
@@ -137,6 +138,8 @@ def link_home(link_id: int):
     if not current_user.is_authenticated:
         abort(401)
     roles = require_course_role(link.course, Role.learner, Role.instructor, Role.mentor)
+    if Role.learner in roles and link.module is not None and preferences.needs_questionnaire(current_user):
+        return redirect(url_for('learning_styles.questionnaire', next=request.path))
     version = link.module.published_version if link.module else None
     return render_template('lti/link_home.html', link=link, version=version, roles=roles, Role=Role)
 

@@ -19,3 +19,20 @@
     media.insertAdjacentElement('afterend', label);
   });
 })();
+
+// Time spent on a unit, sent when the learner leaves the page (for the trainer's format analytics).
+(function () {
+  var beacon = document.getElementById('time-beacon');
+  if (!beacon || !navigator.sendBeacon) return;
+  var started = Date.now(), sent = false;
+  function send() {
+    if (sent) return;
+    sent = true;
+    var data = new FormData();
+    data.append('seconds', String(Math.round((Date.now() - started) / 1000)));
+    data.append('csrf_token', beacon.getAttribute('data-csrf'));
+    navigator.sendBeacon(beacon.getAttribute('data-url'), data);
+  }
+  window.addEventListener('pagehide', send);
+  document.addEventListener('visibilitychange', function () { if (document.visibilityState === 'hidden') send(); });
+})();

@@ -1,0 +1,89 @@
+"""The questionnaire, the learner's own preference page, and time-on-page beacons."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+
+from lms_ext.core.db import unit_of_work
+from lms_ext.core.errors import InvalidInput
+from lms_ext.core.i18n import _
+
+from . import questions, services
+from .schemas import TimeSpentInput
+
+bp = Blueprint('learning_styles', __name__)
+
+
+def _next() -> str:
+    target = request.values.get('next', '')
+    parts = urlsplit(target)
+    return target if target.startswith('/') and not parts.netloc and '\\' not in target else url_for(
+        'learning_styles.preferences')
+
+
+@bp.route('/preferences/questionnaire', methods=['GET', 'POST'])
+@login_required
+def questionnaire():
+    with unit_of_work():
+        items = services.items()
+    errors, answers = {}, {}
+    if request.method == 'POST':
+        if request.form.get('skip'):
+            with unit_of_work():
+                services.skip(current_user)
+            flash(_('Skipped. Units open in your trainer’s order; you can fill in the questionnaire any time.'),
+                  'info')
+            return redirect(_next(), 303)
+        answers = {item.key: request.form.getlist(item.key) for item in items if request.form.getlist(item.key)}
+        try:
+            with unit_of_work():
+                services.submit_answers(current_user, answers)
+            flash(_('Thank you. Units now open in the formats you prefer; you can always switch.'), 'success')
+            return redirect(_next(), 303)
+        except InvalidInput as exc:
+            errors = exc.errors
+    else:
+        profile = services.profile_of(current_user)
+        answers = profile.answers if profile and not profile.skipped else {}
+    return render_template('learning_styles/questionnaire.html', items=items, answers=answers, errors=errors,
+                           next=_next(), license=questions.LICENSE), 422 if errors else 200
+
+
+@bp.get('/preferences')
+@login_required
+def preferences():
+    profile = services.profile_of(current_user)
+    return render_template('learning_styles/preferences.html', profile=profile,
+                           top=services.top_modalities(profile))
+
+
+@bp.post('/preferences/reset')
+@login_required
+def reset():
+    with unit_of_work():
+        services.reset(current_user)
+    flash(_('Your answers are deleted. You will be asked again at your next launch.'), 'info')
+    return redirect(url_for('learning_styles.preferences'), 303)
+
+
+@bp.get('/preferences/export.json')
+@login_required
+def export():
+    response = jsonify(services.export_for(current_user))
+    response.headers['Content-Disposition'] = 'attachment; filename="my-learning-preferences.json"'
+    return response
+
+
+@bp.post('/events/<int:event_id>/time')
+@login_required
+def time_spent(event_id: int):
+    """navigator.sendBeacon from the player when the learner leaves a unit."""
+    try:
+        data = TimeSpentInput().load({'seconds': request.form.get('seconds', '')})
+    except ValidationError as exc:
+        return jsonify(errors=exc.normalized_messages()), 422
+    with unit_of_work():
+        services.record_time(event_id, current_user, data['seconds'])
+    return '', 204

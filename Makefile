@@ -65,7 +65,7 @@ test: install-dev chromium lint
 
 # Extract all wrapped strings and update the catalogues (run after changing user-visible text).
 messages: install-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o lms_ext/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o lms_ext/translations/messages.pot .
 	$(BIN)/pybabel update -i lms_ext/translations/messages.pot -d lms_ext/translations
 
 bench: install-dev

@@ -15,3 +15,16 @@ class QuestionnaireAnswersInput(BaseSchema):
 
 class TimeSpentInput(BaseSchema):
     seconds = fields.Integer(required=True, validate=validate.Range(min=0, max=24 * 3600))
+
+
+class ItemEditInput(BaseSchema):
+    prompt = fields.String(required=True, validate=validate.Length(min=5, max=500))
+    active = fields.Boolean(load_default=False)
+
+
+class NewItemInput(BaseSchema):
+    prompt = fields.String(required=True, validate=validate.Length(min=5, max=500))
+    visual = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    auditory = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    read_write = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kinesthetic = fields.String(required=True, validate=validate.Length(min=1, max=200))

@@ -24,8 +24,10 @@ def items() -> list[QuestionnaireItem]:
     if found or db.session.scalar(sa.select(sa.func.count(QuestionnaireItem.id))):
         return found
     for position, item in enumerate(questions.DEFAULT_ITEMS, start=1):
+        # copied in the installation's language; from then on the texts are the installation's to edit
+        options = [{**o, 'label': _(o['label'])} for o in item['options']]
         db.session.add(QuestionnaireItem(position=position, key=item['key'], kind=ItemKind(item['kind']),
-                                         prompt=item['prompt'], multiple=item['multiple'], options=item['options']))
+                                         prompt=_(item['prompt']), multiple=item['multiple'], options=options))
     db.session.flush()
     return items()
 
@@ -130,3 +132,35 @@ def export_for(learner: User) -> dict:
         'skipped': profile.skipped, 'updated_at': profile.updated_at.isoformat()},
         'format_events': [{'step_id': e.step_id, 'format': e.format, 'reason': e.reason, 'chosen': e.chosen,
                            'seconds': e.seconds, 'shown_at': e.shown_at.isoformat()} for e in events]}
+
+
+def all_items() -> list[QuestionnaireItem]:
+    """Every question, active or not (the editor)."""
+    items()  # make sure the default set exists
+    return list(db.session.scalars(sa.select(QuestionnaireItem).order_by(QuestionnaireItem.position)))
+
+
+def update_item(item: QuestionnaireItem, *, prompt: str, labels: dict[str, str], active: bool) -> QuestionnaireItem:
+    """Change a question's wording and option labels (not what the options score), or switch it off."""
+    item.prompt = prompt
+    item.options = [{**o, 'label': labels.get(o['key']) or o['label']} for o in item.options]
+    item.active = active
+    db.session.flush()
+    return item
+
+
+def add_preference_item(*, prompt: str, labels: dict[str, str]) -> QuestionnaireItem:
+    """A new preference question with one option per modality (labels: modality → text)."""
+    if set(labels) != set(scoring.MODALITIES) or not all(labels.values()):
+        raise InvalidInput('labels', _('Give an answer for each of the four ways of learning.'))
+    position = (db.session.scalar(sa.select(sa.func.max(QuestionnaireItem.position))) or 0) + 1
+    item = QuestionnaireItem(key=f'custom_{position}', position=position, kind=ItemKind.preference, prompt=prompt,
+                             multiple=True, options=[{'key': m, 'label': labels[m], 'modalities': [m]}
+                                                     for m in scoring.MODALITIES])
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def get_item(item_id: int) -> QuestionnaireItem | None:
+    return db.session.get(QuestionnaireItem, item_id)

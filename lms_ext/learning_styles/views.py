@@ -2,16 +2,17 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
+from lms_ext.accounts.permissions import require_author
 from lms_ext.core.db import unit_of_work
 from lms_ext.core.errors import InvalidInput
 from lms_ext.core.i18n import _
 
 from . import questions, services
-from .schemas import TimeSpentInput
+from .schemas import ItemEditInput, NewItemInput, TimeSpentInput
 
 bp = Blueprint('learning_styles', __name__)
 
@@ -87,3 +88,31 @@ def time_spent(event_id: int):
     with unit_of_work():
         services.record_time(event_id, current_user, data['seconds'])
     return '', 204
+
+
+@bp.route('/preferences/questions', methods=['GET', 'POST'])
+@require_author
+def edit_questions():
+    """Trainers and admins adapt the questionnaire of this installation (wording, on/off, new questions)."""
+    errors = {}
+    if request.method == 'POST':
+        try:
+            if request.form.get('item_id'):
+                item = services.get_item(int(request.form['item_id'])) or abort(404)
+                data = ItemEditInput().load({'prompt': request.form.get('prompt', ''),
+                                             'active': request.form.get('active', 'false')})
+                labels = {k[len('label_'):]: v.strip() for k, v in request.form.items() if k.startswith('label_')}
+                with unit_of_work():
+                    services.update_item(item, prompt=data['prompt'], labels=labels, active=data['active'])
+            else:
+                data = NewItemInput().load({k: v for k, v in request.form.items() if k != 'csrf_token'})
+                with unit_of_work():
+                    services.add_preference_item(prompt=data.pop('prompt'), labels=data)
+            flash(_('Questionnaire saved.'), 'success')
+            return redirect(url_for('learning_styles.edit_questions'), 303)
+        except (ValidationError, InvalidInput) as exc:
+            errors = exc.normalized_messages() if isinstance(exc, ValidationError) else exc.errors
+    with unit_of_work():
+        items = services.all_items()
+    return render_template('learning_styles/edit_questions.html', items=items, errors=errors,
+                           license=questions.LICENSE), 422 if errors else 200

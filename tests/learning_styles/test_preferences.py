@@ -123,3 +123,29 @@ def test_analytics_numbers_on_a_seeded_data_set(client, db_session, app):
     page = client.get(f'/courses/{course.id}/analytics/formats').get_data(as_text=True)
     assert '75 % (9/12)' in page and 'fewer than 10 learners: hidden' in page and '<svg' in page
     assert client.get(f'/courses/{course.id}/analytics/formats?format=csv').mimetype == 'text/csv'
+
+
+def test_trainers_edit_the_question_set(client, db_session):
+    trainer = UserFactory()
+    accounts.enroll(trainer, CourseFactory(), Role.instructor)
+    login(client, trainer)
+    page = client.get('/preferences/questions')
+    assert page.status_code == 200
+    first = services.all_items()[0]
+    client.post('/preferences/questions', data={'item_id': first.id, 'prompt': 'A new angle grinder arrives. First?',
+                                                'label_watch': 'Watch the maker’s video'})
+    db_session.refresh(first)
+    assert first.prompt == 'A new angle grinder arrives. First?' and not first.active  # unchecked: switched off
+    assert first.options[0]['label'] == 'Watch the maker’s video' and first.options[0]['modalities'] == ['visual']
+    assert first not in services.items()
+    bad = client.post('/preferences/questions', data={'prompt': 'Which is best?', 'visual': 'Pictures'})
+    assert bad.status_code == 422 and 'auditory' in bad.get_data(as_text=True)
+    client.post('/preferences/questions', data={'prompt': 'On a job site you would rather…', 'visual': 'see a plan',
+                                                'auditory': 'hear the briefing', 'read_write': 'read the method',
+                                                'kinesthetic': 'start and adjust'})
+    added = services.items()[-1]
+    assert added.key.startswith('custom_') and [o['modalities'] for o in added.options] == [
+        ['visual'], ['auditory'], ['read_write'], ['kinesthetic']]
+    learner = UserFactory()
+    login(client, learner)
+    assert client.get('/preferences/questions').status_code == 403

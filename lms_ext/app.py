@@ -67,7 +67,8 @@ def _import_models() -> None:
     import lms_ext.content.models
     import lms_ext.learning_styles.models
     import lms_ext.lti.models
-    import lms_ext.progress.models  # noqa: F401
+    import lms_ext.progress.models
+    import lms_ext.quizzes.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -77,12 +78,14 @@ def _register_blueprints(app: Flask) -> None:
     from lms_ext.learning_styles.views import bp as learning_styles_bp
     from lms_ext.lti.views import bp as lti_bp
     from lms_ext.progress.views import bp as progress_bp
+    from lms_ext.quizzes.views import bp as quizzes_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(content_bp)
     app.register_blueprint(learning_styles_bp)
     app.register_blueprint(progress_bp)
+    app.register_blueprint(quizzes_bp)
     app.register_blueprint(lti_bp)
     if app.config['DEMO_MODE']:
         from lms_ext.demo.views import bp as demo_bp
@@ -90,4 +93,6 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _connect_receivers() -> None:
-    """Signal receivers of higher packages; none yet (progress, badges and lti add theirs)."""
+    """Signal receivers of higher packages, imported for their @signal.connect side effect."""
+    import lms_ext.lti.receivers
+    import lms_ext.progress.receivers  # noqa: F401

@@ -24,14 +24,19 @@ class Conflict(DomainError):
 
 
 class InvalidInput(DomainError):
-    """A rule that needs the database failed for one field (schemas check the shape)."""
+    """A rule that needs the database failed (schemas check the shape).
+
+    `errors` maps each place (a field, or e.g. 'line 12' of an imported file) to its messages; by
+    default the one `field` with `message`.
+    """
 
     status = 422
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, *, errors: dict[str, list[str]] | None = None):
         super().__init__(message)
         self.field = field
+        self._errors = errors
 
     @property
     def errors(self) -> dict[str, list[str]]:
-        return {self.field: [self.message]}
+        return self._errors or {self.field: [self.message]}

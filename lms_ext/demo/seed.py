@@ -3,6 +3,7 @@
 import io
 import logging
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -10,7 +11,9 @@ import sqlalchemy as sa
 from lms_ext.accounts.models import Course
 from lms_ext.content import packages
 from lms_ext.content import services as content
+from lms_ext.content.models import StepKind
 from lms_ext.core.db import db
+from lms_ext.quizzes import services as quizzes
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +22,7 @@ DEMO_CONTEXT_ID = 'demo-metalwork-101'
 DEMO_MODULE_SLUG = 'safe-angle-grinder'
 
 PACKAGE_DIR = Path(__file__).parent / 'package'
+QUIZ_FILE = Path(__file__).parent / 'quiz.gift'
 
 
 def package_bytes(directory: Path = PACKAGE_DIR) -> bytes:
@@ -42,6 +46,11 @@ def seed_demo(*, media_dir: Path) -> dict:
     module = content.get_module_by_slug(DEMO_MODULE_SLUG)
     if module is None:
         version = packages.import_package(package_bytes(), media_dir=media_dir).version
+        quiz_step = content.add_step(version, {'kind': StepKind.quiz, 'title': 'Check your knowledge',
+                                               'summary': 'Six questions on hazards, discs and protection.',
+                                               'required': True, 'estimated_minutes': 10})
+        quiz = quizzes.ensure_quiz(quiz_step, pass_mark=Decimal('0.6'), attempts_allowed=3)
+        quizzes.import_gift(quiz, QUIZ_FILE.read_text(encoding='utf-8'))
         content.publish_version(version)
         module = version.module
         logger.info('Demo module %r seeded from its package', module)

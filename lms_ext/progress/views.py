@@ -8,8 +8,10 @@ from lms_ext.accounts.models import Role
 from lms_ext.accounts.permissions import require_course_role
 from lms_ext.content import formats, media, offline
 from lms_ext.content import services as content
+from lms_ext.content.models import StepKind
 from lms_ext.core.db import unit_of_work
 from lms_ext.learning_styles import services as preferences
+from lms_ext.quizzes import services as quizzes
 
 from . import analytics, services
 
@@ -63,7 +65,20 @@ def step(course_id: int, slug: str, position: int):
     assets = media.assets_by_id({i for i, _kind in fmt.asset_ids(variant.payload)}) if variant else {}
     return render_template('progress/player.html', course=course, module=module, version=version, step=step,
                            variant=variant, fmt=fmt, assets=assets, run=run, summary=summary, choice=choice,
-                           context=profile.context if profile else {}, event=event, formats=formats.FORMATS)
+                           context=profile.context if profile else {}, event=event, formats=formats.FORMATS,
+                           quiz=_quiz_panel(step, course) if step.kind is StepKind.quiz else None)
+
+
+def _quiz_panel(step, course) -> dict | None:
+    """What the player shows on a quiz step: the quiz, the learner's attempts and grade."""
+    quiz = quizzes.quiz_for_step(step)
+    if quiz is None:
+        return None
+    attempts = quizzes.attempts_of(quiz, current_user, course)
+    allowed, reason = quizzes.can_start(quiz, attempts)
+    return {'quiz': quiz, 'attempts': attempts, 'grade': quizzes.quiz_grade(quiz, current_user, course),
+            'in_progress': next((a for a in attempts if a.state.value == 'in_progress'), None),
+            'can_start': allowed, 'reason': reason, 'count': len(quiz.questions)}
 
 
 @bp.post('/courses/<int:course_id>/modules/<slug>/steps/<int:position>/done')
@@ -74,6 +89,8 @@ def complete(course_id: int, slug: str, position: int):
     with unit_of_work():
         run = services.start_or_resume(current_user, module, course)
         step = next((s for s in run.version.steps if s.position == position), None) or abort(404)
+        if step.kind is not StepKind.unit:
+            abort(409)  # activities complete themselves (a passed quiz, a signed-off checklist)
         services.complete_step(run, step)
         following = next((s for s in run.version.steps if s.position > position), None)
     if following is None:

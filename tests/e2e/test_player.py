@@ -43,7 +43,7 @@ def test_learner_walks_the_demo_module(live_server, browser, viewport):
             page.get_by_role('link', name='Next →').click()
         page.wait_for_url('**/steps/2')
         assert 'Shown as text because you chose it.' in page.locator('.format-switch').inner_text()
-        assert page.locator('progress').get_attribute('value') == '25'
+        assert page.locator('progress').get_attribute('value') == '20'  # 1 of 5 required steps
 
         # Hands-on and workbook formats are there too.
         page.get_by_role('link', name='hands-on task').click()

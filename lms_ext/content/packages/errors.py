@@ -16,12 +16,7 @@ class PackageInvalid(InvalidInput):
     def __init__(self, errors: dict[str, list[str]]):
         count = sum(len(messages) for messages in errors.values())
         super().__init__('package', _('The package cannot be imported (%(count)d problems); nothing was saved.',
-                                      count=count))
-        self._errors = errors
-
-    @property
-    def errors(self) -> dict[str, list[str]]:
-        return self._errors
+                                      count=count), errors=errors)
 
 
 class Findings:

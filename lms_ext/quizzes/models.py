@@ -1,0 +1,142 @@
+"""Quizzes placed at a step of a module version, their questions, attempts and saved answers."""
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms_ext.accounts.models import Course, User
+from lms_ext.content.models import LearningOutcome, Step
+from lms_ext.core.db import UTCDateTime, db, str_enum
+from lms_ext.core.time import utcnow
+
+
+class GradingMethod(enum.Enum):
+    highest = 'highest'
+    first = 'first'
+    last = 'last'
+    average = 'average'
+
+
+class AttemptState(enum.Enum):
+    in_progress = 'in_progress'
+    finished = 'finished'  # submitted; graded unless an essay waits for the trainer
+
+
+question_outcomes = sa.Table(
+    'quizzes_question_outcomes', db.metadata,
+    sa.Column('question_id', sa.ForeignKey('quizzes_questions.id', ondelete='CASCADE'), primary_key=True),
+    sa.Column('outcome_id', sa.ForeignKey('content_learning_outcomes.id', ondelete='CASCADE'), primary_key=True),
+)
+
+
+class Quiz(db.Model):
+    __tablename__ = 'quizzes_quizzes'
+    __table_args__ = (
+        sa.CheckConstraint('pass_mark >= 0 AND pass_mark <= 1', name='pass_mark_share'),
+        sa.CheckConstraint('attempts_allowed IS NULL OR attempts_allowed >= 1', name='attempts_positive'),
+        sa.CheckConstraint('delay_minutes >= 0', name='delay_not_negative'),
+        sa.CheckConstraint('draw_count IS NULL OR draw_count >= 1', name='draw_positive'),
+        sa.CheckConstraint('time_limit_minutes IS NULL OR time_limit_minutes >= 1', name='time_limit_positive'),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int] = mapped_column(sa.ForeignKey('content_steps.id', ondelete='CASCADE'), unique=True)
+    pass_mark: Mapped[Decimal] = mapped_column(sa.Numeric(5, 4), default=Decimal('0.6'))  # share of the maximum
+    attempts_allowed: Mapped[int | None] = mapped_column()  # None: unlimited
+    grading_method: Mapped[GradingMethod] = mapped_column(str_enum(GradingMethod, 'grading_method'),
+                                                          default=GradingMethod.highest)
+    delay_minutes: Mapped[int] = mapped_column(default=0)
+    shuffle_questions: Mapped[bool] = mapped_column(default=False)
+    shuffle_answers: Mapped[bool] = mapped_column(default=True)
+    draw_count: Mapped[int | None] = mapped_column()  # draw N random questions (of draw_category, if set)
+    draw_category: Mapped[str] = mapped_column(sa.String(255), default='')
+    time_limit_minutes: Mapped[int | None] = mapped_column()
+    show_feedback: Mapped[bool] = mapped_column(default=True)  # after submitting: per-answer and general feedback
+    show_right_answers: Mapped[bool] = mapped_column(default=True)
+
+    step: Mapped[Step] = relationship()
+    questions: Mapped[list['Question']] = relationship(back_populates='quiz', order_by='Question.position',
+                                                       cascade='all, delete-orphan')
+
+    def __repr__(self):
+        return f'<Quiz id={self.id} step={self.step_id}>'
+
+
+class Question(db.Model):
+    __tablename__ = 'quizzes_questions'
+    __table_args__ = (sa.UniqueConstraint('quiz_id', 'position', name='uq_quizzes_questions_position'),
+                      sa.CheckConstraint('mark >= 0', name='mark_not_negative'))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(sa.ForeignKey('quizzes_quizzes.id', ondelete='CASCADE'), index=True)
+    position: Mapped[int] = mapped_column()
+    qtype: Mapped[str] = mapped_column(sa.String(20))
+    name: Mapped[str] = mapped_column(sa.String(255))
+    text: Mapped[str] = mapped_column(sa.Text)
+    text_format: Mapped[str] = mapped_column(sa.String(10), default='moodle')
+    general_feedback: Mapped[str] = mapped_column(sa.Text, default='')
+    category: Mapped[str] = mapped_column(sa.String(255), default='')
+    tags: Mapped[list] = mapped_column(sa.JSON, default=list)
+    mark: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal(1))
+    spec: Mapped[dict] = mapped_column(sa.JSON)  # answers, pairs, … (quizzes.question_types)
+
+    quiz: Mapped[Quiz] = relationship(back_populates='questions')
+    outcomes: Mapped[list[LearningOutcome]] = relationship(secondary=question_outcomes)
+
+    def __repr__(self):
+        return f'<Question id={self.id} quiz={self.quiz_id} {self.qtype}>'
+
+
+class Attempt(db.Model):
+    __tablename__ = 'quizzes_attempts'
+    __table_args__ = (
+        sa.UniqueConstraint('quiz_id', 'learner_id', 'course_id', 'number', name='uq_quizzes_attempts_number'),
+        sa.CheckConstraint('score IS NULL OR (score >= 0 AND score <= 1)', name='score_share'),
+        sa.CheckConstraint("(state = 'finished') = (finished_at IS NOT NULL)", name='finished_at_matches_state'),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(sa.ForeignKey('quizzes_quizzes.id', ondelete='CASCADE'), index=True)
+    learner_id: Mapped[int] = mapped_column(sa.ForeignKey('accounts_users.id', ondelete='CASCADE'), index=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey('accounts_courses.id', ondelete='CASCADE'))
+    number: Mapped[int] = mapped_column()
+    state: Mapped[AttemptState] = mapped_column(str_enum(AttemptState, 'attempt_state'),
+                                                default=AttemptState.in_progress)
+    question_ids: Mapped[list] = mapped_column(sa.JSON)  # the questions of this attempt, in their order
+    seed: Mapped[int] = mapped_column()  # answer shuffling
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    score: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 5))  # share of the maximum, None until graded
+
+    quiz: Mapped[Quiz] = relationship()
+    learner: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship()
+    answers: Mapped[list['AttemptAnswer']] = relationship(back_populates='attempt', cascade='all, delete-orphan')
+
+    def __repr__(self):
+        return f'<Attempt id={self.id} quiz={self.quiz_id} learner={self.learner_id} #{self.number} {self.state.value}>'
+
+
+class AttemptAnswer(db.Model):
+    """The learner's latest response to one question, saved as it is given (autosave)."""
+
+    __tablename__ = 'quizzes_attempt_answers'
+    __table_args__ = (sa.UniqueConstraint('attempt_id', 'question_id', name='uq_quizzes_attempt_answers_question'),
+                      sa.CheckConstraint('fraction IS NULL OR (fraction >= 0 AND fraction <= 1)',
+                                         name='fraction_share'))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey('quizzes_attempts.id', ondelete='CASCADE'), index=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey('quizzes_questions.id', ondelete='CASCADE'))
+    response: Mapped[dict] = mapped_column(sa.JSON)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    fraction: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 5))  # set at grading (essays: by the trainer)
+
+    attempt: Mapped[Attempt] = relationship(back_populates='answers')
+    question: Mapped[Question] = relationship()
+
+    def __repr__(self):
+        return f'<AttemptAnswer attempt={self.attempt_id} question={self.question_id}>'

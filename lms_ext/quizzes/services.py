@@ -1,0 +1,230 @@
+"""Quizzes: GIFT import/export, attempts (autosave, resume, idempotent submit) and server-side grading."""
+
+import logging
+import random
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from marshmallow import ValidationError
+from sqlalchemy.orm import selectinload
+
+from lms_ext.accounts.models import Course, User
+from lms_ext.content.models import Step, StepKind
+from lms_ext.core.db import db
+from lms_ext.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from lms_ext.core.i18n import _
+from lms_ext.core.time import utcnow
+
+from . import gift, question_types
+from .models import Attempt, AttemptAnswer, AttemptState, GradingMethod, Question, Quiz
+from .signals import attempt_graded
+
+logger = logging.getLogger(__name__)
+
+
+def quiz_for_step(step: Step) -> Quiz | None:
+    return db.session.scalar(sa.select(Quiz).where(Quiz.step_id == step.id).options(selectinload(Quiz.questions)))
+
+
+def ensure_quiz(step: Step, **settings) -> Quiz:
+    """The quiz of a quiz step (created with `settings` on first use)."""
+    if step.kind is not StepKind.quiz:
+        raise InvalidInput('step', _('Only quiz steps hold a quiz.'))
+    quiz = quiz_for_step(step)
+    if quiz is None:
+        quiz = Quiz(step=step, **settings)
+        db.session.add(quiz)
+        db.session.flush()
+    return quiz
+
+
+def get_quiz(quiz_id: int) -> Quiz | None:
+    return db.session.get(Quiz, quiz_id)
+
+
+def get_attempt(attempt_id: int) -> Attempt | None:
+    return db.session.get(Attempt, attempt_id)
+
+
+# --------------------------------------------------------------------------- GIFT
+
+
+def import_gift(quiz: Quiz, text: str) -> list[Question]:
+    """Add every question of a GIFT text to the quiz, or none: any error raises InvalidInput keyed by line."""
+    result = gift.parse_gift(text)
+    if result.errors:
+        errors: dict[str, list[str]] = {}
+        for issue in result.errors:
+            errors.setdefault(f'line {issue.line}', []).append(f'column {issue.column}: {issue.message}')
+        raise InvalidInput('gift', _('The GIFT file has errors; nothing was imported.'), errors=errors)
+    position = max((q.position for q in quiz.questions), default=0)
+    added = []
+    for parsed in result.questions:
+        position += 1
+        qtype = question_types.QUESTION_TYPES[parsed.qtype]
+        question = Question(quiz=quiz, position=position, qtype=parsed.qtype, name=parsed.name[:255],
+                            text=parsed.text, text_format=parsed.text_format,
+                            general_feedback=parsed.general_feedback, category=parsed.category[:255],
+                            tags=list(parsed.tags), mark=Decimal(str(parsed.extra.get('defaultmark', 1.0))),
+                            spec=qtype.spec_from_gift(parsed))
+        db.session.add(question)
+        added.append(question)
+    db.session.flush()
+    logger.info('Imported %d GIFT question(s) into %r', len(added), quiz)
+    return added
+
+
+def export_gift(quiz: Quiz) -> str:
+    return gift.write_gift([question_types.gift_from_spec(q.qtype, q.name, q.text, q.text_format, q.category,
+                                                          q.general_feedback, q.spec) for q in quiz.questions])
+
+
+# --------------------------------------------------------------------------- attempts
+
+
+def attempts_of(quiz: Quiz, learner: User, course: Course) -> list[Attempt]:
+    return list(db.session.scalars(sa.select(Attempt).where(
+        Attempt.quiz_id == quiz.id, Attempt.learner_id == learner.id, Attempt.course_id == course.id)
+        .order_by(Attempt.number)))
+
+
+def can_start(quiz: Quiz, attempts: list[Attempt]) -> tuple[bool, str]:
+    """(allowed, reason) for a new attempt: limits and the delay between attempts."""
+    finished = [a for a in attempts if a.state is AttemptState.finished]
+    if quiz.attempts_allowed is not None and len(attempts) >= quiz.attempts_allowed:
+        return False, _('You have used all %(n)s attempts.', n=quiz.attempts_allowed)
+    if finished and quiz.delay_minutes:
+        ready = finished[-1].finished_at + timedelta(minutes=quiz.delay_minutes)
+        if ready > utcnow():
+            return False, _('You can try again in %(n)s minutes.', n=max(1, int((ready - utcnow()).seconds / 60)))
+    return True, ''
+
+
+def start_or_resume(quiz: Quiz, learner: User, course: Course) -> Attempt:
+    """The attempt in progress, or a new one within the quiz's limits."""
+    attempts = attempts_of(quiz, learner, course)
+    current = next((a for a in attempts if a.state is AttemptState.in_progress), None)
+    if current is not None:
+        return current
+    allowed, reason = can_start(quiz, attempts)
+    if not allowed:
+        raise PermissionDenied(reason)
+    if not quiz.questions:
+        raise Conflict(_('This quiz has no questions yet.'))
+    seed = secrets.randbelow(2**31)
+    chosen = _draw(quiz, random.Random(seed))
+    attempt = Attempt(quiz=quiz, learner=learner, course=course, number=len(attempts) + 1,
+                      question_ids=[q.id for q in chosen], seed=seed)
+    db.session.add(attempt)
+    db.session.flush()
+    logger.info('%r started %r', learner, attempt)
+    return attempt
+
+
+def _draw(quiz: Quiz, rng: random.Random) -> list[Question]:
+    pool = [q for q in quiz.questions if not quiz.draw_category or q.category == quiz.draw_category
+            or quiz.draw_category in q.tags]
+    if quiz.draw_count and quiz.draw_count < len(pool):
+        pool = sorted(rng.sample(pool, quiz.draw_count), key=lambda q: q.position)
+    if quiz.shuffle_questions:
+        rng.shuffle(pool)
+    return pool
+
+
+def questions_of(attempt: Attempt) -> list[Question]:
+    by_id = {q.id: q for q in attempt.quiz.questions}
+    return [by_id[i] for i in attempt.question_ids if i in by_id]
+
+
+def _time_over(attempt: Attempt) -> bool:
+    limit = attempt.quiz.time_limit_minutes
+    return bool(limit) and utcnow() > attempt.started_at + timedelta(minutes=limit, seconds=30)  # network grace
+
+
+def save_answer(attempt: Attempt, question_id: int, response: dict) -> AttemptAnswer:
+    """Autosave one response (the latest wins); validated against the question, never graded here."""
+    if attempt.state is not AttemptState.in_progress:
+        raise Conflict(_('This attempt was submitted; answers can no longer change.'))
+    if _time_over(attempt):
+        raise Conflict(_('The time for this attempt is over.'))
+    if question_id not in attempt.question_ids:
+        raise NotFound(_('This question is not part of your attempt.'))
+    question = db.session.get(Question, question_id)
+    try:
+        clean = question_types.QUESTION_TYPES[question.qtype].validate_response(question.spec, response)
+    except ValidationError as exc:
+        raise InvalidInput(f'q{question_id}', '; '.join(
+            f'{k}: {" ".join(map(str, v)) if isinstance(v, list) else v}'
+            for k, v in exc.normalized_messages().items())) from exc
+    answer = next((a for a in attempt.answers if a.question_id == question_id), None)
+    if answer is None:
+        answer = AttemptAnswer(attempt=attempt, question=question, response=clean)
+        db.session.add(answer)
+    answer.response, answer.saved_at = clean, utcnow()
+    db.session.flush()
+    return answer
+
+
+def submit(attempt: Attempt) -> Attempt:
+    """Finish and grade the attempt. Submitting again (double click, retry) changes nothing."""
+    if attempt.state is AttemptState.finished:
+        return attempt
+    answers = {a.question_id: a for a in attempt.answers}
+    total = earned = Decimal(0)
+    pending_manual = False
+    for question in questions_of(attempt):
+        qtype = question_types.QUESTION_TYPES[question.qtype]
+        answer = answers.get(question.id)
+        grading = qtype.grade(question.spec, answer.response) if answer else None
+        if question.qtype == 'description':
+            continue
+        total += question.mark
+        if grading is not None and grading.fraction is None:
+            pending_manual = True  # an essay: the trainer grades it
+            continue
+        fraction = Decimal(str(round(grading.fraction, 5))) if grading else Decimal(0)
+        if answer is not None:
+            answer.fraction = fraction
+        earned += fraction * question.mark
+    attempt.state, attempt.finished_at = AttemptState.finished, utcnow()
+    attempt.score = None if pending_manual else (earned / total if total else Decimal(1)).quantize(Decimal('0.00001'))
+    db.session.flush()
+    logger.info('%r submitted: score %s', attempt, attempt.score)
+    if attempt.score is not None:
+        attempt_graded.send(attempt, learner=attempt.learner, course=attempt.course, quiz=attempt.quiz,
+                            quiz_grade=quiz_grade(attempt.quiz, attempt.learner, attempt.course))
+    return attempt
+
+
+def quiz_grade(quiz: Quiz, learner: User, course: Course) -> Decimal | None:
+    """The learner's grade for the quiz by its grading method, over graded attempts (share of the maximum)."""
+    scores = [a.score for a in attempts_of(quiz, learner, course) if a.score is not None]
+    if not scores:
+        return None
+    method = quiz.grading_method
+    if method is GradingMethod.highest:
+        return max(scores)
+    if method is GradingMethod.first:
+        return scores[0]
+    if method is GradingMethod.last:
+        return scores[-1]
+    return (sum(scores) / len(scores)).quantize(Decimal('0.00001'))
+
+
+def has_passed(quiz: Quiz, learner: User, course: Course) -> bool:
+    grade = quiz_grade(quiz, learner, course)
+    return grade is not None and grade >= quiz.pass_mark
+
+
+def review(attempt: Attempt) -> list[dict]:
+    """Per question: the response, its grading, and (if the quiz shows them) feedback and the right answer."""
+    answers = {a.question_id: a for a in attempt.answers}
+    rows = []
+    for question in questions_of(attempt):
+        qtype = question_types.QUESTION_TYPES[question.qtype]
+        answer = answers.get(question.id)
+        grading = qtype.grade(question.spec, answer.response) if answer else None
+        rows.append({'question': question, 'answer': answer, 'grading': grading})
+    return rows

@@ -1,0 +1,156 @@
+"""Taking a quiz: start or resume, autosave each answer, submit once, review."""
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from lms_ext.accounts import services as accounts
+from lms_ext.accounts.models import Role
+from lms_ext.accounts.permissions import require_course_role
+from lms_ext.core.db import unit_of_work
+from lms_ext.core.errors import DomainError, InvalidInput
+from lms_ext.core.i18n import _
+
+from . import question_types, services
+from .models import Attempt, AttemptState
+
+bp = Blueprint('quizzes', __name__)
+
+
+def _course(course_id: int):
+    course = accounts.get_course(course_id) or abort(404)
+    require_course_role(course, Role.learner)
+    return course
+
+
+def _own_attempt(course, attempt_id: int) -> Attempt:
+    """Only the learner's own attempt in this course (anything else looks like it does not exist)."""
+    attempt = services.get_attempt(attempt_id)
+    if attempt is None or attempt.learner_id != current_user.id or attempt.course_id != course.id:
+        abort(404)
+    return attempt
+
+
+# Form fields → the response a question type validates (no JavaScript needed to answer).
+def _choice(form, name):
+    return {'choice': form.get(name)} if form.get(name, '') != '' else None
+
+
+def _choices(form, name):
+    values = form.getlist(name)
+    return {'choices': values} if values else None
+
+
+def _value(form, name):
+    value = form.get(name, '')
+    return {'value': value == 'true'} if value in ('true', 'false') else None
+
+
+def _text(form, name):
+    return {'text': form.get(name)} if form.get(name, '').strip() else None
+
+
+def _number(form, name):
+    return {'value': form.get(name)} if form.get(name, '').strip() else None
+
+
+def _pairs(form, name):
+    pairs = {key[len(name) + 3:]: value for key, value in form.items() if key.startswith(name + '_m_') and value}
+    return {'pairs': pairs} if pairs else None
+
+
+FORM_READERS = {'multichoice': _choice, 'multiresponse': _choices, 'truefalse': _value, 'shortanswer': _text,
+                'numerical': _number, 'matching': _pairs, 'essay': _text}
+
+
+def _save_form(attempt: Attempt, form) -> dict[str, list[str]]:
+    """Save every answered question of a posted form; errors by question field."""
+    errors = {}
+    for question in services.questions_of(attempt):
+        reader = FORM_READERS.get(question.qtype)
+        response = reader(form, f'q{question.id}') if reader else None
+        if response is None:
+            continue
+        try:
+            services.save_answer(attempt, question.id, response)
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+    return errors
+
+
+@bp.post('/courses/<int:course_id>/quizzes/<int:quiz_id>/attempt')
+def start(course_id: int, quiz_id: int):
+    course = _course(course_id)
+    quiz = services.get_quiz(quiz_id) or abort(404)
+    try:
+        with unit_of_work():
+            attempt = services.start_or_resume(quiz, current_user, course)
+    except DomainError as exc:
+        flash(exc.message, 'error')
+        return redirect(request.referrer or url_for('content.index'), 303)
+    return redirect(url_for('quizzes.attempt', course_id=course_id, attempt_id=attempt.id), 303)
+
+
+@bp.route('/courses/<int:course_id>/attempts/<int:attempt_id>', methods=['GET', 'POST'])
+def attempt(course_id: int, attempt_id: int):
+    course = _course(course_id)
+    attempt = _own_attempt(course, attempt_id)
+    if attempt.state is AttemptState.finished:
+        return redirect(url_for('quizzes.review', course_id=course_id, attempt_id=attempt_id))
+    errors = {}
+    if request.method == 'POST':  # the no-JavaScript "Save" and "Submit" buttons
+        try:
+            with unit_of_work():
+                errors = _save_form(attempt, request.form)
+                if not errors and request.form.get('submit'):
+                    services.submit(attempt)
+        except DomainError as exc:
+            flash(exc.message, 'error')
+        if not errors:
+            if request.form.get('submit'):
+                return redirect(url_for('quizzes.review', course_id=course_id, attempt_id=attempt_id), 303)
+            flash(_('Your answers are saved.'), 'success')
+            return redirect(url_for('quizzes.attempt', course_id=course_id, attempt_id=attempt_id), 303)
+    questions = services.questions_of(attempt)
+    answers = {a.question_id: a.response for a in attempt.answers}
+    shuffle = attempt.seed if attempt.quiz.shuffle_answers else None
+    shown = [(q, question_types.QUESTION_TYPES[q.qtype].display(q.spec, shuffle_seed=shuffle)) for q in questions]
+    return render_template('quizzes/attempt.html', course=course, attempt=attempt, shown=shown, answers=answers,
+                           errors=errors), 422 if errors else 200
+
+
+@bp.post('/courses/<int:course_id>/attempts/<int:attempt_id>/answers/<int:question_id>')
+def autosave(course_id: int, attempt_id: int, question_id: int):
+    """Saves one answer as it is given (JSON). Repeating the same request is harmless."""
+    course = _course(course_id)
+    attempt = _own_attempt(course, attempt_id)
+    with unit_of_work():
+        answer = services.save_answer(attempt, question_id, request.get_json(silent=True) or {})
+        saved_at = answer.saved_at.isoformat()
+    return jsonify(saved=True, saved_at=saved_at)
+
+
+@bp.post('/courses/<int:course_id>/attempts/<int:attempt_id>/submit')
+def submit(course_id: int, attempt_id: int):
+    """Submit (idempotent: a double click or a retry after a timeout changes nothing)."""
+    course = _course(course_id)
+    attempt = _own_attempt(course, attempt_id)
+    with unit_of_work():
+        services.submit(attempt)
+    if request.accept_mimetypes.best == 'application/json':
+        return jsonify(state=attempt.state.value, score=None if attempt.score is None else float(attempt.score))
+    return redirect(url_for('quizzes.review', course_id=course_id, attempt_id=attempt_id), 303)
+
+
+@bp.get('/courses/<int:course_id>/attempts/<int:attempt_id>/review')
+def review(course_id: int, attempt_id: int):
+    course = _course(course_id)
+    attempt = _own_attempt(course, attempt_id)
+    if attempt.state is not AttemptState.finished:
+        return redirect(url_for('quizzes.attempt', course_id=course_id, attempt_id=attempt_id))
+    quiz = attempt.quiz
+    attempts = services.attempts_of(quiz, current_user, course)
+    allowed, reason = services.can_start(quiz, attempts)
+    return render_template('quizzes/review.html', course=course, attempt=attempt, quiz=quiz,
+                           rows=services.review(attempt), grade=services.quiz_grade(quiz, current_user, course),
+                           passed=services.has_passed(quiz, current_user, course), can_retry=allowed,
+                           retry_reason=reason, step=quiz.step, module=quiz.step.version.module)

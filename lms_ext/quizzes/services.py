@@ -4,7 +4,7 @@ import logging
 import random
 import secrets
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from marshmallow import ValidationError
@@ -189,7 +189,8 @@ def submit(attempt: Attempt) -> Attempt:
             answer.fraction = fraction
         earned += fraction * question.mark
     attempt.state, attempt.finished_at = AttemptState.finished, utcnow()
-    attempt.score = None if pending_manual else (earned / total if total else Decimal(1)).quantize(Decimal('0.00001'))
+    attempt.score = None if pending_manual else (earned / total if total else Decimal(1)).quantize(
+        Decimal('0.00001'), rounding=ROUND_HALF_UP)
     db.session.flush()
     logger.info('%r submitted: score %s', attempt, attempt.score)
     if attempt.score is not None:
@@ -210,7 +211,7 @@ def quiz_grade(quiz: Quiz, learner: User, course: Course) -> Decimal | None:
         return scores[0]
     if method is GradingMethod.last:
         return scores[-1]
-    return (sum(scores) / len(scores)).quantize(Decimal('0.00001'))
+    return (sum(scores) / len(scores)).quantize(Decimal('0.00001'), rounding=ROUND_HALF_UP)
 
 
 def has_passed(quiz: Quiz, learner: User, course: Course) -> bool:

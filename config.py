@@ -73,6 +73,8 @@ class Config:
                           'text/vtt', 'image/svg+xml']
     COMPRESS_ALGORITHM = ['br', 'gzip']
     COMPRESS_MIN_SIZE = 500
+    # First retry of a failed grade pass-back after this many seconds, doubling up to 6 hours.
+    AGS_RETRY_BASE_SECONDS = int(os.environ.get('AGS_RETRY_BASE_SECONDS', '30'))
     DEMO_MODE = _bool('DEMO_MODE', False)
     TRUST_PROXY_HEADERS = _bool('TRUST_PROXY_HEADERS', False)
     TESTING = False

@@ -22,6 +22,7 @@ from lms_ext.lti import tasks as lti_tasks
 from lms_ext.lti.models import PlatformStatus
 from lms_ext.lti.schemas import PlatformInput
 from lms_ext.lti.services import grades, keys, registration
+from lms_ext.quizzes import services as quizzes
 
 accounts_cli = AppGroup('accounts', help='Local accounts (administrators, external mentors).')
 lti_cli = AppGroup('lti', help='LTI platform registrations and the tool keys.')
@@ -181,9 +182,49 @@ def jobs_retry_failed():
     click.echo(f'{count} submission(s) queued again.')
 
 
+quizzes_cli = AppGroup('quizzes', help='Quizzes: Moodle GIFT import and export.')
+
+
+@quizzes_cli.command('import-gift')
+@click.argument('source', type=click.File('r', encoding='utf-8'))
+@click.option('--module', 'slug', required=True, help='The module whose draft version gets the questions.')
+@click.option('--step', 'position', type=int, default=None, help='Position of the quiz step (default: the last).')
+def quizzes_import_gift(source, slug, position):
+    """Import a GIFT file into a quiz step of a module's draft version (all questions, or none)."""
+    try:
+        with unit_of_work():
+            module = content.get_module_by_slug(slug)
+            draft = next((v for v in module.versions if v.state.value == 'draft'), None) if module else None
+            if draft is None:
+                raise click.ClickException(f'Module {slug!r} has no draft version; create one first.')
+            steps = [s for s in draft.steps if s.kind.value == 'quiz' and (position is None or s.position == position)]
+            if not steps:
+                raise click.ClickException('No quiz step found in the draft; add one in the authoring pages.')
+            quiz = quizzes.ensure_quiz(steps[-1])
+            added = quizzes.import_gift(quiz, source.read())
+            quiz_id = quiz.id
+    except DomainError as exc:
+        lines = [f'{where}: {m}' for where, messages in exc.errors.items() for m in messages] if hasattr(
+            exc, 'errors') else [exc.message]
+        raise click.ClickException('Nothing was imported:\n  ' + '\n  '.join(lines)) from None
+    click.echo(f'Imported {len(added)} question(s) into quiz {quiz_id}.')
+
+
+@quizzes_cli.command('export-gift')
+@click.argument('quiz_id', type=int)
+def quizzes_export_gift(quiz_id):
+    """Print a quiz's questions in GIFT."""
+    with unit_of_work():
+        quiz = quizzes.get_quiz(quiz_id)
+        if quiz is None:
+            raise click.ClickException(f'No quiz {quiz_id}.')
+        click.echo(quizzes.export_gift(quiz), nl=False)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(lti_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(modules_cli)
+    app.cli.add_command(quizzes_cli)

@@ -36,6 +36,7 @@ class LiveTool:
                     'LOG_FORMAT': 'json', 'INSTANCE_DIR': self.instance, **(env or {})}
         self._workers, self._threads = workers, threads
         self._server: subprocess.Popen | None = None
+        self._worker: subprocess.Popen | None = None
 
     def cli(self, *args: str) -> str:
         done = subprocess.run([BIN / 'flask', *args], cwd=REPO, env=self.env, capture_output=True, text=True)
@@ -73,10 +74,20 @@ class LiveTool:
             total += int(fields[11]) + int(fields[12])  # utime, stime
         return total / ticks
 
+    def start_worker(self) -> None:
+        """`flask jobs work`: grade pass-back and other jobs, polling the database queue."""
+        self._worker_log = open(Path(self.instance) / 'worker.log', 'wb')  # noqa: SIM115 - closed in stop()
+        self._worker = subprocess.Popen([BIN / 'flask', 'jobs', 'work', '--interval', '0.3'], cwd=REPO, env=self.env,
+                                        stdout=self._worker_log, stderr=subprocess.STDOUT)
+
     def log(self) -> str:
         return (Path(self.instance) / 'server.log').read_text(errors='replace')
 
     def stop(self) -> None:
+        if self._worker is not None:
+            self._worker.terminate()
+            self._worker.wait(timeout=15)
+            self._worker_log.close()
         if self._server is not None:
             self._server.terminate()
             self._server.wait(timeout=15)

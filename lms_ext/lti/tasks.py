@@ -2,6 +2,8 @@
 
 import logging
 
+from flask import current_app
+
 from lms_ext.core.db import unit_of_work
 
 from .services import grades
@@ -21,7 +23,8 @@ def send_score(submission_id: int) -> str:
         return 'not-due'
     line_item_url, failure = grades.deliver(delivery)
     with unit_of_work():
-        return grades.record_delivery(submission_id, line_item_url, failure).state.value
+        return grades.record_delivery(submission_id, line_item_url, failure,
+                                      base_delay=current_app.config['AGS_RETRY_BASE_SECONDS']).state.value
 
 
 def sweep() -> int:

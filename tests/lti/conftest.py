@@ -8,7 +8,8 @@ from tests.lti.platform import StrictPlatform, browser_session
 
 @pytest.fixture(scope='session')
 def tool():
-    live = LiveTool(label='lti').start()
+    live = LiveTool(label='lti', env={'AGS_RETRY_BASE_SECONDS': '1'}).start()
+    live.start_worker()
     yield live
     live.stop()
 

@@ -126,13 +126,14 @@ def deliver(delivery: Delivery) -> tuple[str | None, adapter.ServiceFailed | Non
     return line_item_url, None
 
 
-def record_delivery(submission_id: int, line_item_url: str | None, failure: adapter.ServiceFailed | None):
+def record_delivery(submission_id: int, line_item_url: str | None, failure: adapter.ServiceFailed | None, *,
+                    base_delay: int = BASE_DELAY):
     """Write down what happened to a delivery attempt."""
     submission = db.session.get(ScoreSubmission, submission_id)
     if line_item_url and not submission.link.ags_lineitem_url:
         submission.link.ags_lineitem_url = line_item_url
     if failure is not None:
-        return _after_failure(submission, failure)
+        return _after_failure(submission, failure, base_delay)
     submission.sent_at = utcnow()
     return _finish(submission, SubmissionState.sent, '')
 
@@ -143,7 +144,7 @@ def _final_score_sent(submission: ScoreSubmission) -> bool:
         ScoreSubmission.state == SubmissionState.sent, ScoreSubmission.grading_progress == 'FullyGraded')))
 
 
-def _after_failure(submission: ScoreSubmission, exc: adapter.ServiceFailed) -> ScoreSubmission:
+def _after_failure(submission: ScoreSubmission, exc: adapter.ServiceFailed, base_delay: int) -> ScoreSubmission:
     if exc.status == 409:
         # Moodle: our timestamp is not after the one it has. Move ours on by a second and try again.
         submission.timestamp = max(submission.timestamp, utcnow().replace(microsecond=0)) + timedelta(seconds=1)
@@ -151,7 +152,7 @@ def _after_failure(submission: ScoreSubmission, exc: adapter.ServiceFailed) -> S
         return _finish(submission, SubmissionState.rejected, f'HTTP {exc.status}: {exc.detail}')
     if submission.attempts >= MAX_ATTEMPTS:
         return _finish(submission, SubmissionState.failed, f'gave up after {submission.attempts}: {exc}')
-    delay = min(BASE_DELAY * 2 ** (submission.attempts - 1), MAX_DELAY) * random.uniform(0.8, 1.2)
+    delay = min(base_delay * 2 ** (submission.attempts - 1), MAX_DELAY) * random.uniform(0.8, 1.2)
     submission.next_attempt_at = utcnow() + timedelta(seconds=delay)
     submission.last_error = str(exc)[:2000]
     logger.warning('Score %r not delivered (%s); retry in %.0f s', submission, exc, delay)

@@ -15,7 +15,9 @@ def _form_fields(html: str) -> dict:
 
 def test_quiz_score_reaches_the_platform_exactly_once_despite_503s(tool, platform, browser_like):
     learner = User.learner('quiz-taker', given_name='Quinn', family_name='Taker')
-    page = platform.launch(browser_like, learner, custom=MODULE, resource_link_id='rl-quiz')
+    # a course of its own, so that this activity is the only placement of the module there
+    page = platform.launch(browser_like, learner, custom=MODULE, resource_link_id='rl-quiz',
+                           context={'id': 'quiz-course', 'title': 'Quiz course', 'label': 'QC'})
     fields = _form_fields(page.text)
     page = browser_like.post(tool.base_url + '/preferences/questionnaire', data={**fields, 'skip': '1'})
     start = re.search(r'href="(/courses/\d+/modules/safe-angle-grinder/)"', page.text).group(1)
@@ -46,6 +48,7 @@ def test_quiz_score_reaches_the_platform_exactly_once_despite_503s(tool, platfor
     accepted = [r for r in platform.accepted_scores if r.body.get('userId') == 'quiz-taker']
     failed = [r for r in platform.score_log if r.body.get('userId') == 'quiz-taker' and not r.accepted]
     assert len(accepted) == 1, tool.log()[-2000:]
+    assert accepted[0].line_item_id == platform.line_items(context_id='quiz-course')[0].id
     assert len(failed) == 2  # the two 503s, retried with backoff
     assert abs(accepted[0].body['scoreGiven'] - score) < 0.5 and accepted[0].body['scoreMaximum'] == 100
     assert accepted[0].body['gradingProgress'] == 'FullyGraded'

@@ -229,3 +229,36 @@ def review(attempt: Attempt) -> list[dict]:
         grading = qtype.grade(question.spec, answer.response) if answer else None
         rows.append({'question': question, 'answer': answer, 'grading': grading})
     return rows
+
+
+# --------------------------------------------------------------------------- authoring (drafts only)
+
+
+def _require_draft(quiz: Quiz) -> None:
+    if quiz.step.version.state.value != 'draft':
+        raise Conflict(_('Published versions cannot be changed. Create a new draft to edit the quiz.'))
+
+
+def update_settings(quiz: Quiz, data: dict) -> Quiz:
+    _require_draft(quiz)
+    quiz.pass_mark = Decimal(data.pop('pass_mark_percent')) / 100
+    for name, value in data.items():
+        setattr(quiz, name, value)
+    db.session.flush()
+    return quiz
+
+
+def import_gift_into_draft(quiz: Quiz, text: str) -> list[Question]:
+    _require_draft(quiz)
+    return import_gift(quiz, text)
+
+
+def delete_question(question: Question) -> None:
+    quiz = question.quiz
+    _require_draft(quiz)
+    quiz.questions.remove(question)
+    db.session.flush()
+
+
+def get_question(question_id: int) -> Question | None:
+    return db.session.get(Question, question_id)

@@ -2,16 +2,19 @@
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from marshmallow import ValidationError
 
 from lms_ext.accounts import services as accounts
 from lms_ext.accounts.models import Role
-from lms_ext.accounts.permissions import require_course_role
+from lms_ext.accounts.permissions import require_author, require_course_role
+from lms_ext.content import services as content
 from lms_ext.core.db import unit_of_work
 from lms_ext.core.errors import DomainError, InvalidInput
-from lms_ext.core.i18n import _
+from lms_ext.core.i18n import _, ngettext
 
 from . import question_types, services
 from .models import Attempt, AttemptState
+from .schemas import QuizSettingsInput
 
 bp = Blueprint('quizzes', __name__)
 
@@ -154,3 +157,57 @@ def review(course_id: int, attempt_id: int):
                            rows=services.review(attempt), grade=services.quiz_grade(quiz, current_user, course),
                            passed=services.has_passed(quiz, current_user, course), can_retry=allowed,
                            retry_reason=reason, step=quiz.step, module=quiz.step.version.module)
+
+
+# --------------------------------------------------------------------------- trainers
+
+
+@bp.route('/author/steps/<int:step_id>/quiz', methods=['GET', 'POST'])
+@require_author
+def author_quiz(step_id: int):
+    step = content.get_step(step_id) or abort(404)
+    errors = {}
+    try:
+        with unit_of_work():
+            quiz = services.ensure_quiz(step)
+    except InvalidInput:
+        abort(404)
+    if request.method == 'POST':
+        try:
+            with unit_of_work():
+                if request.form.get('action') == 'settings':
+                    form = {k: v for k, v in request.form.items() if k not in ('action',) and v != ''}
+                    services.update_settings(quiz, QuizSettingsInput().load(form))
+                    flash(_('Quiz settings saved.'), 'success')
+                else:
+                    upload = request.files.get('gift_file')
+                    text = upload.read().decode('utf-8', 'replace') if upload and upload.filename else \
+                        request.form.get('gift', '')
+                    added = services.import_gift_into_draft(quiz, text)
+                    flash(ngettext('%(num)d question imported.', '%(num)d questions imported.', len(added)), 'success')
+            return redirect(url_for('quizzes.author_quiz', step_id=step_id), 303)
+        except (ValidationError, DomainError) as exc:
+            errors = exc.normalized_messages() if isinstance(exc, ValidationError) else getattr(
+                exc, 'errors', {'form': [exc.message]})
+    return render_template('quizzes/author.html', step=step, quiz=quiz, errors=errors,
+                           editable=step.version.state.value == 'draft',
+                           gift=request.form.get('gift', '') if errors else ''), 422 if errors else 200
+
+
+@bp.post('/author/questions/<int:question_id>/delete')
+@require_author
+def author_delete_question(question_id: int):
+    question = services.get_question(question_id) or abort(404)
+    step_id = question.quiz.step_id
+    with unit_of_work():
+        services.delete_question(question)
+    return redirect(url_for('quizzes.author_quiz', step_id=step_id), 303)
+
+
+@bp.get('/author/steps/<int:step_id>/quiz.gift')
+@require_author
+def author_export_gift(step_id: int):
+    step = content.get_step(step_id) or abort(404)
+    quiz = services.quiz_for_step(step) or abort(404)
+    return (services.export_gift(quiz), 200, {'Content-Type': 'text/plain; charset=utf-8',
+                                              'Content-Disposition': f'attachment; filename="quiz-{quiz.id}.gift"'})

@@ -1,0 +1,20 @@
+"""Shapes of quiz settings forms."""
+
+from marshmallow import fields, validate
+
+from lms_ext.core.schemas import BaseSchema
+
+from .models import GradingMethod
+
+
+class QuizSettingsInput(BaseSchema):
+    pass_mark_percent = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
+    attempts_allowed = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=100))
+    grading_method = fields.Enum(GradingMethod, by_value=True, load_default=GradingMethod.highest)
+    delay_minutes = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_080))
+    time_limit_minutes = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=600))
+    draw_count = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=500))
+    shuffle_questions = fields.Boolean(load_default=False)
+    shuffle_answers = fields.Boolean(load_default=False)
+    show_feedback = fields.Boolean(load_default=False)
+    show_right_answers = fields.Boolean(load_default=False)

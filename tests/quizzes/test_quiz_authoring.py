@@ -1,0 +1,42 @@
+"""Trainers put questions into a quiz step: GIFT import (errors by line, all or nothing), settings, export."""
+
+import sqlalchemy as sa
+
+from lms_ext.accounts import services as accounts
+from lms_ext.accounts.models import Role
+from lms_ext.content import services as content
+from lms_ext.content.models import StepKind
+from lms_ext.content.schemas import ModuleInput
+from lms_ext.quizzes.models import GradingMethod, Question, Quiz
+from tests.conftest import login
+from tests.factories import CourseFactory, UserFactory
+from tests.sample_module import SAMPLE_MODULE
+
+
+def test_trainer_imports_gift_sets_up_and_exports_a_quiz(client, db_session):
+    trainer = UserFactory()
+    accounts.enroll(trainer, CourseFactory(), Role.instructor)
+    module = content.create_module(ModuleInput().load({**SAMPLE_MODULE, 'slug': 'gift-module'}))
+    step = content.add_step(module.versions[0], {'kind': StepKind.quiz, 'title': 'Check'})
+    login(client, trainer)
+    url = f'/author/steps/{step.id}/quiz'
+    assert client.get(url).status_code == 200
+    broken = client.post(url, data={'action': 'import', 'gift': '::A::Fine?{T}\n\n::B::Broken{=x ~%33%y}'})
+    assert broken.status_code == 422 and 'line 3' in broken.get_data(as_text=True)
+    assert db_session.scalar(sa.select(sa.func.count(Question.id))) == 0
+    ok = client.post(url, data={'action': 'import', 'gift': '::A::Fine?{T}\n\n::B::Colour?{=blue ~red}'})
+    assert ok.status_code == 303
+    saved = client.post(url, data={'action': 'settings', 'pass_mark_percent': '80', 'attempts_allowed': '3',
+                                   'grading_method': 'last', 'shuffle_answers': 'true'})
+    assert saved.status_code == 303
+    quiz = db_session.scalar(sa.select(Quiz).where(Quiz.step_id == step.id))
+    db_session.refresh(quiz)
+    assert (str(quiz.pass_mark), quiz.attempts_allowed, quiz.grading_method) == ('0.8000', 3, GradingMethod.last)
+    assert quiz.shuffle_answers and not quiz.show_feedback
+    bad = client.post(url, data={'action': 'settings', 'pass_mark_percent': '120'})
+    assert bad.status_code == 422 and 'pass_mark_percent' in bad.get_data(as_text=True)
+    exported = client.get(f'/author/steps/{step.id}/quiz.gift').get_data(as_text=True)
+    assert '::A::' in exported and '::B::' in exported
+    client.post(f'/author/questions/{quiz.questions[0].id}/delete')
+    db_session.refresh(quiz)
+    assert [q.name for q in quiz.questions] == ['B']

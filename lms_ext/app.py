@@ -36,7 +36,7 @@ def create_app(config=None, **overrides) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from lms_ext.accounts.permissions import init_login
-    from lms_ext.content.rendering import markdown
+    from lms_ext.content.rendering import markdown, rich_text
     from lms_ext.core.db import db
     from lms_ext.core.extensions import babel, compress, csrf, limiter, migrate
     from lms_ext.core.i18n import register_template_helpers, select_locale
@@ -50,6 +50,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     register_template_helpers(app)
     app.jinja_env.filters['markdown'] = markdown
+    app.jinja_env.filters['rich_text'] = rich_text
     csrf.init_app(app)
     limiter.init_app(app)
     compress.init_app(app)  # slow mobile links: pages and assets travel compressed

@@ -40,3 +40,13 @@ def test_trainer_imports_gift_sets_up_and_exports_a_quiz(client, db_session):
     client.post(f'/author/questions/{quiz.questions[0].id}/delete')
     db_session.refresh(quiz)
     assert [q.name for q in quiz.questions] == ['B']
+
+
+def test_question_text_formats_render_safely(app_context):
+    from lms_ext.content.rendering import rich_text
+    source = '<p>Look: <img src="https://cdn.example/disc.png" alt="disc" onerror="x()"></p><script>1</script>'
+    html = str(rich_text(source, 'html'))
+    assert '<img src="https://cdn.example/disc.png" alt="disc">' in html
+    assert 'script' not in html and 'onerror' not in html
+    assert str(rich_text('**bold**', 'markdown')) == '<p><strong>bold</strong></p>\n'
+    assert str(rich_text('a < b\nnext', 'moodle')) == '<p>a &lt; b<br>next</p>'

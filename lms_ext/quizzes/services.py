@@ -262,3 +262,52 @@ def delete_question(question: Question) -> None:
 
 def get_question(question_id: int) -> Question | None:
     return db.session.get(Question, question_id)
+
+
+# --------------------------------------------------------------------------- manual grading (essays)
+
+
+def attempts_waiting(course: Course) -> list[Attempt]:
+    """Submitted attempts in a course that wait for a trainer to grade their essays."""
+    return list(db.session.scalars(sa.select(Attempt).where(
+        Attempt.course_id == course.id, Attempt.state == AttemptState.finished, Attempt.score.is_(None))
+        .order_by(Attempt.finished_at)))
+
+
+def grade_essay(attempt: Attempt, question_id: int, fraction: Decimal, *, grader: User) -> Attempt:
+    """A trainer's mark for one essay; when the attempt has no ungraded essay left, it is graded."""
+    if attempt.state is not AttemptState.finished:
+        raise Conflict(_('The learner has not submitted this attempt yet.'))
+    if not Decimal(0) <= fraction <= Decimal(1):
+        raise InvalidInput('fraction', _('Give a mark between 0 and 100 %.'))
+    answer = next((a for a in attempt.answers if a.question_id == question_id), None)
+    question = db.session.get(Question, question_id)
+    if question is None or question.qtype != 'essay' or question_id not in attempt.question_ids:
+        raise NotFound(_('No essay with this number in the attempt.'))
+    if answer is None:
+        answer = AttemptAnswer(attempt=attempt, question=question, response={'text': ''})
+        db.session.add(answer)
+    answer.fraction = fraction
+    db.session.flush()
+    logger.info('%r graded essay %r of %r: %s', grader, question_id, attempt, fraction)
+    _regrade(attempt)
+    return attempt
+
+
+def _regrade(attempt: Attempt) -> None:
+    answers = {a.question_id: a for a in attempt.answers}
+    total = earned = Decimal(0)
+    for question in questions_of(attempt):
+        if question.qtype == 'description':
+            continue
+        total += question.mark
+        answer = answers.get(question.id)
+        if question.qtype == 'essay' and (answer is None or answer.fraction is None):
+            return  # still waiting for another essay
+        earned += (answer.fraction if answer is not None and answer.fraction is not None else 0) * question.mark
+    was_pending = attempt.score is None
+    attempt.score = (earned / total if total else Decimal(1)).quantize(Decimal('0.00001'), rounding=ROUND_HALF_UP)
+    db.session.flush()
+    if was_pending:
+        attempt_graded.send(attempt, learner=attempt.learner, course=attempt.course, quiz=attempt.quiz,
+                            quiz_grade=quiz_grade(attempt.quiz, attempt.learner, attempt.course))

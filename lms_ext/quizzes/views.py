@@ -1,4 +1,6 @@
-"""Taking a quiz: start or resume, autosave each answer, submit once, review."""
+"""Taking a quiz: start or resume, autosave each answer, submit once, review; trainers: authoring and grading."""
+
+from decimal import Decimal, InvalidOperation
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -211,3 +213,26 @@ def author_export_gift(step_id: int):
     quiz = services.quiz_for_step(step) or abort(404)
     return (services.export_gift(quiz), 200, {'Content-Type': 'text/plain; charset=utf-8',
                                               'Content-Disposition': f'attachment; filename="quiz-{quiz.id}.gift"'})
+
+
+@bp.route('/courses/<int:course_id>/grading', methods=['GET', 'POST'])
+def grading(course_id: int):
+    """Trainers grade the essays of submitted attempts; the grade then goes to the LMS."""
+    course = accounts.get_course(course_id) or abort(404)
+    require_course_role(course, Role.instructor)
+    if request.method == 'POST':
+        attempt = services.get_attempt(int(request.form.get('attempt_id', '0'))) or abort(404)
+        if attempt.course_id != course.id:
+            abort(404)
+        try:
+            percent = Decimal(request.form.get('percent', ''))
+            with unit_of_work():
+                services.grade_essay(attempt, int(request.form.get('question_id', '0')), percent / 100,
+                                     grader=current_user)
+            flash(_('Mark saved.'), 'success')
+        except (InvalidOperation, DomainError) as exc:
+            flash(getattr(exc, 'message', '') or _('Give the mark as a number from 0 to 100.'), 'error')
+        return redirect(url_for('quizzes.grading', course_id=course_id), 303)
+    waiting = [(a, [row for row in services.review(a) if row['question'].qtype == 'essay'])
+               for a in services.attempts_waiting(course)]
+    return render_template('quizzes/grading.html', course=course, waiting=waiting)

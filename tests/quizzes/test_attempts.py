@@ -178,3 +178,33 @@ def test_json_autosave(client, quiz, learner_course, db_session):
     submit_url, json_only = f'/courses/{course.id}/attempts/{attempt.id}/submit', {'Accept': 'application/json'}
     submitted, again = client.post(submit_url, headers=json_only), client.post(submit_url, headers=json_only)
     assert submitted.json == again.json == {'state': 'finished', 'score': 0.0}
+
+
+def test_trainer_grades_essays_and_then_the_grade_is_queued(client, db_session, learner_course):
+    module = content.create_module(ModuleInput().load({**SAMPLE_MODULE, 'slug': 'essay-grading'}))
+    step = content.add_step(module.versions[0], {'kind': StepKind.quiz, 'title': 'Essay'})
+    quiz = services.ensure_quiz(step)
+    services.import_gift(quiz, '::Essay::Describe your workshop.{}\n\n::TF::Sky is blue.{T}')
+    content.publish_version(module.versions[0])
+    learner, course = learner_course
+    attempt = services.start_or_resume(quiz, learner, course)
+    essay, truefalse = services.questions_of(attempt)
+    services.save_answer(attempt, essay.id, {'text': 'Tidy, with a fire blanket.'})
+    services.save_answer(attempt, truefalse.id, {'value': True})
+    services.submit(attempt)
+    assert attempt.score is None and services.attempts_waiting(course) == [attempt]
+    trainer = UserFactory()
+    accounts.enroll(trainer, course, Role.instructor)
+    login(client, trainer)
+    page = client.get(f'/courses/{course.id}/grading').get_data(as_text=True)
+    assert 'Tidy, with a fire blanket.' in page
+    client.post(f'/courses/{course.id}/grading', data={'attempt_id': attempt.id, 'question_id': essay.id,
+                                                       'percent': 'lots'})
+    db_session.refresh(attempt)
+    assert attempt.score is None
+    client.post(f'/courses/{course.id}/grading', data={'attempt_id': attempt.id, 'question_id': essay.id,
+                                                       'percent': '50'})
+    db_session.refresh(attempt)
+    assert attempt.score == Decimal('0.75') and services.attempts_waiting(course) == []
+    login(client, learner)
+    assert client.get(f'/courses/{course.id}/grading').status_code == 403

@@ -1,7 +1,5 @@
 """Sign-in for local accounts (admins, external mentors), sign-out, and /me."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from marshmallow import ValidationError
@@ -9,6 +7,7 @@ from marshmallow import ValidationError
 from lms_ext.core.db import unit_of_work
 from lms_ext.core.extensions import limiter
 from lms_ext.core.i18n import _
+from lms_ext.core.web import safe_next
 
 from . import services
 from .schemas import LocalLoginInput, UserOutput
@@ -17,11 +16,7 @@ bp = Blueprint('accounts', __name__)
 
 
 def _safe_next(target: str) -> str:
-    """Only same-site relative paths, so the login form is no open redirect."""
-    parts = urlsplit(target)
-    if target and not parts.scheme and not parts.netloc and target.startswith('/') and '\\' not in target:
-        return target
-    return url_for('content.index')
+    return safe_next(target, url_for('content.index'))
 
 
 @bp.route('/login', methods=['GET', 'POST'])

@@ -1,6 +1,7 @@
 """HTTP plumbing shared by all blueprints: error pages/JSON, security headers."""
 
 import logging
+from urllib.parse import urlsplit
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -78,3 +79,12 @@ def register_security_headers(app: Flask) -> None:
             "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self' https: http:; "
             "frame-ancestors *")
         return response
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """`target` if it is a path on this site (no scheme, no host, no backslash), else `default`: no open redirects."""
+    target = target or ''
+    parts = urlsplit(target)
+    if target.startswith('/') and not parts.scheme and not parts.netloc and '\\' not in target:
+        return target
+    return default

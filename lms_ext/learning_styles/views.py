@@ -1,7 +1,5 @@
 """The questionnaire, the learner's own preference page, and time-on-page beacons."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
@@ -10,6 +8,7 @@ from lms_ext.accounts.permissions import require_author
 from lms_ext.core.db import unit_of_work
 from lms_ext.core.errors import InvalidInput
 from lms_ext.core.i18n import _
+from lms_ext.core.web import safe_next
 
 from . import questions, services
 from .schemas import ItemEditInput, NewItemInput, TimeSpentInput
@@ -18,10 +17,7 @@ bp = Blueprint('learning_styles', __name__)
 
 
 def _next() -> str:
-    target = request.values.get('next', '')
-    parts = urlsplit(target)
-    return target if target.startswith('/') and not parts.netloc and '\\' not in target else url_for(
-        'learning_styles.preferences')
+    return safe_next(request.values.get('next'), url_for('learning_styles.preferences'))
 
 
 @bp.route('/preferences/questionnaire', methods=['GET', 'POST'])

@@ -171,31 +171,18 @@ def submit(attempt: Attempt) -> Attempt:
     """Finish and grade the attempt. Submitting again (double click, retry) changes nothing."""
     if attempt.state is AttemptState.finished:
         return attempt
-    answers = {a.question_id: a for a in attempt.answers}
-    total = earned = Decimal(0)
-    pending_manual = False
-    for question in questions_of(attempt):
-        qtype = question_types.QUESTION_TYPES[question.qtype]
-        answer = answers.get(question.id)
-        grading = qtype.grade(question.spec, answer.response) if answer else None
-        if question.qtype == 'description':
+    questions = {q.id: q for q in questions_of(attempt)}
+    for answer in attempt.answers:
+        question = questions.get(answer.question_id)
+        if question is None:
             continue
-        total += question.mark
-        if grading is not None and grading.fraction is None:
-            pending_manual = True  # an essay: the trainer grades it
-            continue
-        fraction = Decimal(str(round(grading.fraction, 5))) if grading else Decimal(0)
-        if answer is not None:
-            answer.fraction = fraction
-        earned += fraction * question.mark
+        grading = question_types.QUESTION_TYPES[question.qtype].grade(question.spec, answer.response)
+        if grading.fraction is not None:  # essays wait for the trainer
+            answer.fraction = Decimal(str(round(grading.fraction, 5)))
     attempt.state, attempt.finished_at = AttemptState.finished, utcnow()
-    attempt.score = None if pending_manual else (earned / total if total else Decimal(1)).quantize(
-        Decimal('0.00001'), rounding=ROUND_HALF_UP)
     db.session.flush()
+    _update_score(attempt)
     logger.info('%r submitted: score %s', attempt, attempt.score)
-    if attempt.score is not None:
-        attempt_graded.send(attempt, learner=attempt.learner, course=attempt.course, quiz=attempt.quiz,
-                            quiz_grade=quiz_grade(attempt.quiz, attempt.learner, attempt.course))
     return attempt
 
 
@@ -290,11 +277,15 @@ def grade_essay(attempt: Attempt, question_id: int, fraction: Decimal, *, grader
     answer.fraction = fraction
     db.session.flush()
     logger.info('%r graded essay %r of %r: %s', grader, question_id, attempt, fraction)
-    _regrade(attempt)
+    _update_score(attempt)
     return attempt
 
 
-def _regrade(attempt: Attempt) -> None:
+def _update_score(attempt: Attempt) -> None:
+    """The attempt's score once every answer has a mark (unanswered: 0; essays: the trainer's mark).
+
+    Sends attempt_graded the first time the score exists.
+    """
     answers = {a.question_id: a for a in attempt.answers}
     total = earned = Decimal(0)
     for question in questions_of(attempt):

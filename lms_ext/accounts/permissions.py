@@ -36,13 +36,6 @@ def require_admin(view):
     return wrapper
 
 
-def current_roles_in(course) -> set:
-    """The signed-in user's roles in `course` (empty when signed out)."""
-    if not current_user.is_authenticated:
-        return set()
-    return services.roles_in(current_user, course)
-
-
 def require_course_role(course, *roles) -> set:
     """403 unless the signed-in user holds one of `roles` in `course`; returns all their roles there."""
     if not current_user.is_authenticated:

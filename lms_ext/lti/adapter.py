@@ -20,7 +20,7 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
 import jwt
@@ -460,10 +460,6 @@ class CachedServiceConnector(ServiceConnector):
 def service_connector(platform: Platform, key: ToolKey, store: Store) -> CachedServiceConnector:
     return CachedServiceConnector(registration_for(platform, key), store)
 
-
-def paginated(connector: ServiceConnector, scopes: list[str], url: str, accept: str) -> Iterator[dict]:
-    """Every page of a paged service (Link: rel="next")."""
-    yield from connector.get_paginated_data(scopes, url, accept=accept)
 
 
 # --------------------------------------------------------------------------- dynamic registration

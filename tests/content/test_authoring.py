@@ -157,3 +157,16 @@ def test_package_upload_imports_all_or_nothing_and_export_downloads(client, trai
     with client.get(f'/author/versions/{version.id}/export.zip') as exported:
         assert exported.status_code == 200 and exported.mimetype == 'application/zip'
         assert exported.data[:2] == b'PK'
+
+
+def test_step_details_are_edited(client, trainer, db_session):
+    version = _create(client)
+    client.post(f'/author/versions/{version.id}/steps', data={'title': 'Fumes', 'kind': 'unit'})
+    db_session.refresh(version)
+    step = version.steps[0]
+    client.post(f'/author/steps/{step.id}', data={'title': 'Welding fumes', 'summary': 'Why they harm.',
+                                                  'estimated_minutes': '15'})
+    db_session.refresh(step)
+    assert (step.title, step.summary, step.estimated_minutes, step.required) == (
+        'Welding fumes', 'Why they harm.', 15, False)
+    assert 'id="f-title-' in client.get(f'/author/versions/{version.id}').get_data(as_text=True)

@@ -114,6 +114,22 @@ def _flat(errors: dict) -> str:
                      for field, msgs in errors.items())
 
 
+@bp.post('/author/steps/<int:step_id>')
+@require_author
+def author_edit_step(step_id: int):
+    step = services.get_step(step_id) or abort(404)
+    try:
+        data = StepInput().load({k: v for k, v in request.form.items() if v != ''} | {'kind': step.kind.value,
+                                                                                     'required': request.form.get(
+                                                                                         'required', 'false')})
+        with unit_of_work():
+            services.update_step(step, data)
+        flash(_('Step saved.'), 'success')
+    except (ValidationError, DomainError) as exc:
+        flash(_('The step was not saved: %(errors)s', errors=_flat(_errors(exc))), 'error')
+    return redirect(url_for('content.author_version', version_id=step.version_id, _anchor=f'step-{step.id}'), 303)
+
+
 @bp.post('/author/steps/<int:step_id>/<any(delete, up, down):action>')
 @require_author
 def author_step_action(step_id: int, action: str):

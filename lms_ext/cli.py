@@ -15,7 +15,7 @@ from lms_ext.content import packages
 from lms_ext.content import services as content
 from lms_ext.core import jobs
 from lms_ext.core.db import unit_of_work
-from lms_ext.core.errors import DomainError
+from lms_ext.core.errors import DomainError, InvalidInput
 from lms_ext.demo import platform as demo_platform
 from lms_ext.demo.seed import seed_demo
 from lms_ext.lti import tasks as lti_tasks
@@ -62,19 +62,19 @@ def modules_import(source, publish):
                 content.publish_version(result.version)
             version = result.version
             summary = f'{version.module.slug} version {version.number} ({version.state.value})'
-    except packages.PackageInvalid as exc:
-        lines = [f'{where}: {message}' for where, messages in exc.errors.items() for message in messages]
-        raise click.ClickException('Nothing was imported:\n  ' + '\n  '.join(lines)) from None
     except DomainError as exc:
-        raise _fail(exc) from None
+        raise _fail(exc, 'Nothing was imported:') from None
     for warning in result.warnings:
         click.echo(f'warning: {warning}')
     click.echo(f'Imported {summary}.')
 
 
-def _fail(exc: Exception):
-    if isinstance(exc, ValidationError):
-        return click.ClickException('; '.join(f'{k}: {v}' for k, v in exc.normalized_messages().items()))
+def _fail(exc: Exception, heading: str = '') -> click.ClickException:
+    """A CLI error naming every field (or file and line) that was wrong."""
+    if isinstance(exc, ValidationError | InvalidInput):
+        errors = exc.normalized_messages() if isinstance(exc, ValidationError) else exc.errors
+        lines = [f'{where}: {" ".join(map(str, m)) if isinstance(m, list) else m}' for where, m in errors.items()]
+        return click.ClickException((heading + '\n  ' if heading else '') + '\n  '.join(lines))
     return click.ClickException(getattr(exc, 'message', str(exc)))
 
 
@@ -204,9 +204,7 @@ def quizzes_import_gift(source, slug, position):
             added = quizzes.import_gift(quiz, source.read())
             quiz_id = quiz.id
     except DomainError as exc:
-        lines = [f'{where}: {m}' for where, messages in exc.errors.items() for m in messages] if hasattr(
-            exc, 'errors') else [exc.message]
-        raise click.ClickException('Nothing was imported:\n  ' + '\n  '.join(lines)) from None
+        raise _fail(exc, 'Nothing was imported:') from None
     click.echo(f'Imported {len(added)} question(s) into quiz {quiz_id}.')
 
 

@@ -17,9 +17,7 @@ import os
 import re
 import statistics
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -40,25 +38,6 @@ CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/'
 def _jwks(key) -> dict:
     public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
     return {'keys': [{**public, 'kid': KID, 'alg': 'RS256', 'use': 'sig'}]}
-
-
-def _serve_jwks(key_set: dict) -> ThreadingHTTPServer:
-    body = json.dumps(key_set).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header('Content-Type', 'application/json')
-            self.send_header('Content-Length', str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def _claims(base_url: str, sub: str, nonce: str) -> dict:
@@ -196,14 +175,15 @@ def main() -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(encoding=serialization.Encoding.PEM, format=serialization.PrivateFormat.PKCS8,
                             encryption_algorithm=serialization.NoEncryption())
-    jwks_server = _serve_jwks(_jwks(key))
+    from tests.live import serve_json
+    jwks_server = serve_json(_jwks(key))
     tool = LiveTool(label='bench', workers=args.workers, threads=args.threads,
                     env={'LOG_LEVEL': 'ERROR', 'RATELIMIT_ENABLED': '0'})
     tool.start()
     try:
         tool.cli('lti', 'add-platform', '--issuer', ISSUER, '--client-id', CLIENT_ID,
                  '--login-url', ISSUER + '/auth', '--token-url', ISSUER + '/token',
-                 '--jwks-url', f'http://127.0.0.1:{jwks_server.server_port}/jwks', '--deployment', DEPLOYMENT)
+                 '--jwks-url', jwks_server.url + 'jwks', '--deployment', DEPLOYMENT)
         cpu_before = tool.cpu_seconds()
         launches = bench_launches(tool.base_url, pem, args.seconds, args.clients)
         launches['server_cpu_ms'] = 1000 * (tool.cpu_seconds() - cpu_before) / launches['launches']

@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 import sqlalchemy as sa  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
 
-from scripts.bench import CLIENT_ID, DEPLOYMENT, ISSUER, Browser, _jwks, _serve_jwks, one_launch  # noqa: E402
+from scripts.bench import CLIENT_ID, DEPLOYMENT, ISSUER, Browser, _jwks, one_launch  # noqa: E402
 
 LEARNERS = 10_000
 COURSES = 2  # each learner runs the module in two courses: 20,000 module runs + 80,000 step rows
@@ -109,12 +109,13 @@ def main() -> None:
     from tests.live import LiveTool
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    jwks_server = _serve_jwks(_jwks(key))
+    from tests.live import serve_json
+    jwks_server = serve_json(_jwks(key))
     tool = LiveTool(label='budget', workers=2, threads=1, env={'LOG_LEVEL': 'ERROR', 'RATELIMIT_ENABLED': '0'})
     tool.start()
     try:
         tool.cli('lti', 'add-platform', '--issuer', ISSUER, '--client-id', CLIENT_ID, '--login-url', ISSUER + '/a',
-                 '--token-url', ISSUER + '/t', '--jwks-url', f'http://127.0.0.1:{jwks_server.server_port}/j',
+                 '--token-url', ISSUER + '/t', '--jwks-url', jwks_server.url + 'j',
                  '--deployment', DEPLOYMENT)
         seed_scale(tool.url)
         browser = Browser(tool.base_url)

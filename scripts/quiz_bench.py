@@ -26,7 +26,7 @@ import sqlalchemy as sa  # noqa: E402
 from cryptography.hazmat.primitives import serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
 
-from scripts.bench import CLIENT_ID, DEPLOYMENT, ISSUER, Browser, _jwks, _serve_jwks, one_launch  # noqa: E402
+from scripts.bench import CLIENT_ID, DEPLOYMENT, ISSUER, Browser, _jwks, one_launch  # noqa: E402
 
 KINDS = [
     '::Q{n} single::Which disc fits job {n}?{{=cutting disc#Yes ~grinding disc#No ~flap disc ~wire brush}}',
@@ -131,12 +131,13 @@ def bench_load(database: str, learners: int, processes: int) -> dict:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
-    jwks_server = _serve_jwks(_jwks(key))
+    from tests.live import serve_json
+    jwks_server = serve_json(_jwks(key))
     tool = LiveTool(label='quizload', workers=3, threads=4, env={'LOG_LEVEL': 'ERROR', 'RATELIMIT_ENABLED': '0'})
     tool.start()
     try:
         tool.cli('lti', 'add-platform', '--issuer', ISSUER, '--client-id', CLIENT_ID, '--login-url', ISSUER + '/a',
-                 '--token-url', ISSUER + '/t', '--jwks-url', f'http://127.0.0.1:{jwks_server.server_port}/j',
+                 '--token-url', ISSUER + '/t', '--jwks-url', jwks_server.url + 'j',
                  '--deployment', DEPLOYMENT)
         one_launch(Browser(tool.base_url), tool.base_url, key, 'warm-up')
         names = [f'quiz-learner-{n}' for n in range(learners)]

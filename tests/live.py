@@ -1,12 +1,15 @@
 """The real app as a separate process: migrated and seeded with its CLI, served by gunicorn over HTTP."""
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import requests
@@ -15,6 +18,38 @@ from tests.conftest import make_database
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+
+
+class JsonServer(ThreadingHTTPServer):
+    """Answers every GET with `document` as JSON (e.g. a JWK Set); change `document` at any time."""
+
+    def __init__(self, document: dict):
+        super().__init__(('127.0.0.1', 0), _JsonHandler)
+        self.document = document
+
+    @property
+    def url(self) -> str:
+        return f'http://127.0.0.1:{self.server_port}/'
+
+
+class _JsonHandler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = json.dumps(self.server.document).encode()
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def serve_json(document: dict) -> JsonServer:
+    """A JsonServer running in a daemon thread; call `.shutdown()` when done."""
+    server = JsonServer(document)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def free_port() -> int:

@@ -168,12 +168,14 @@ def review(course_id: int, attempt_id: int):
 @require_author
 def author_quiz(step_id: int):
     step = content.get_step(step_id) or abort(404)
-    errors = {}
-    try:
-        with unit_of_work():
-            quiz = services.ensure_quiz(step)
-    except InvalidInput:
+    errors, editable = {}, step.version.state.value == 'draft'
+    if step.kind.value != 'quiz':
         abort(404)
+    if editable:
+        with unit_of_work():  # a draft's quiz step gets its quiz on first visit
+            quiz = services.ensure_quiz(step)
+    else:
+        quiz = services.quiz_for_step(step) or abort(404)  # published versions never change, not even here
     if request.method == 'POST':
         try:
             with unit_of_work():
@@ -191,8 +193,7 @@ def author_quiz(step_id: int):
         except (ValidationError, DomainError) as exc:
             errors = exc.normalized_messages() if isinstance(exc, ValidationError) else getattr(
                 exc, 'errors', {'form': [exc.message]})
-    return render_template('quizzes/author.html', step=step, quiz=quiz, errors=errors,
-                           editable=step.version.state.value == 'draft',
+    return render_template('quizzes/author.html', step=step, quiz=quiz, errors=errors, editable=editable,
                            gift=request.form.get('gift', '') if errors else ''), 422 if errors else 200
 
 

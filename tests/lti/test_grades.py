@@ -1,10 +1,7 @@
 """Grade pass-back (AGS) and roster (NRPS) over real HTTP to the strict platform, from the in-process app."""
 
-import json
-import threading
 from datetime import timedelta
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -14,6 +11,7 @@ from lms_ext.lti import tasks
 from lms_ext.lti.models import Deployment, Platform, ResourceLink, ScoreSubmission, SubmissionState
 from lms_ext.lti.services import grades, keys, roster
 from lms_ext.lti.store import token_cache
+from tests.live import serve_json
 from tests.lti.platform import StrictPlatform
 from tests.lti.platform import User as PlatformUser
 
@@ -22,29 +20,10 @@ AGS_SCOPES = ['https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
               'https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly']
 
 
-class _JwksServer(ThreadingHTTPServer):
-    """Serves the tool's JWKS of the current test (the platform checks our client assertions with it)."""
-
-    key_set: dict = {'keys': []}
-
-
-class _JwksHandler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = json.dumps(self.server.key_set).encode()
-        self.send_response(200)
-        self.send_header('Content-Type', 'application/json')
-        self.send_header('Content-Length', str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope='module')
 def jwks_server():
-    server = _JwksServer(('127.0.0.1', 0), _JwksHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    """Serves the tool's JWKS of the current test (the platform checks our client assertions with it)."""
+    server = serve_json({'keys': []})
     yield server
     server.shutdown()
     server.server_close()
@@ -52,7 +31,7 @@ def jwks_server():
 
 @pytest.fixture(scope='module')
 def ags_platform(jwks_server):
-    platform = StrictPlatform(tool_jwks_url=f'http://127.0.0.1:{jwks_server.server_port}/jwks')
+    platform = StrictPlatform(tool_jwks_url=jwks_server.url + 'jwks')
     platform.start()
     yield platform
     platform.stop()
@@ -61,7 +40,7 @@ def ags_platform(jwks_server):
 @pytest.fixture
 def setup(db_session, ags_platform, jwks_server):
     """A registered platform, a course, a graded resource link and a learner enrolled on the platform."""
-    jwks_server.key_set = keys.jwks()
+    jwks_server.document = keys.jwks()
     token_cache().clear()  # tokens are cached per process; each test starts without one
     platform = Platform(issuer=ags_platform.issuer, client_id=ags_platform.client_id,
                         auth_login_url=ags_platform.auth_url, auth_token_url=ags_platform.token_url,

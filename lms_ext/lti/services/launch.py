@@ -136,6 +136,3 @@ def link_with_module(link_id: int) -> ResourceLink | None:
         joinedload(ResourceLink.module).selectinload(Module.versions).selectinload(ModuleVersion.outcomes),
         joinedload(ResourceLink.module).selectinload(Module.versions).selectinload(ModuleVersion.steps)))
 
-
-def get_platform(platform_id: int) -> Platform | None:
-    return db.session.get(Platform, platform_id)

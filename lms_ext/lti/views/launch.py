@@ -65,20 +65,19 @@ def launch():
             tool_conf = adapter.DatabaseToolConf(keys.signing_key)
             message = adapter.validate_launch(tool_conf, store(), current_app.config['BASE_URL'])
             result = launches.record_launch(message.platform, tool_conf.deployment, message.claims)
-            user_id, link_id, course_id = result.user.id, result.link.id if result.link else None, result.course.id
     except adapter.LaunchRejected as exc:
         return _rejected(exc)
     session.clear()  # a launch starts a fresh session: nothing from another person or course survives
+    deep_linking_request = result.message_type == 'LtiDeepLinkingRequest'
+    if deep_linking_request and Role.instructor not in result.roles:
+        abort(403)  # only trainers place activities; no session is opened
     login_user(result.user)
     if result.locale:
         session[SESSION_LOCALE_KEY] = result.locale
-    if result.message_type == 'LtiDeepLinkingRequest':
-        if Role.instructor not in result.roles:
-            abort(403)
+    if deep_linking_request:
         session[DEEP_LINK_SESSION_KEY] = [message.get_launch_id()]
         return redirect(url_for('lti.deep_link_picker', launch_id=message.get_launch_id()), 303)
-    logger.info('User %r launched link %r in course %r', user_id, link_id, course_id)
-    return redirect(url_for('lti.link_home', link_id=link_id), 303)
+    return redirect(url_for('lti.link_home', link_id=result.link.id), 303)
 
 
 @bp.get('/lti/jwks')

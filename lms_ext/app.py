@@ -65,21 +65,27 @@ def _init_extensions(app: Flask) -> None:
 def _import_models() -> None:
     """Every model module, so that metadata (and Alembic autogenerate) sees all tables."""
     import lms_ext.accounts.models
+    import lms_ext.badges.models
     import lms_ext.content.models
     import lms_ext.learning_styles.models
     import lms_ext.lti.models
+    import lms_ext.practical.models
     import lms_ext.progress.models
-    import lms_ext.quizzes.models  # noqa: F401
+    import lms_ext.quizzes.models
+    import lms_ext.self_assessment.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from lms_ext.accounts.views import bp as accounts_bp
+    from lms_ext.badges.views import bp as badges_bp
     from lms_ext.content.views import bp as content_bp
     from lms_ext.core.health import bp as health_bp
     from lms_ext.learning_styles.views import bp as learning_styles_bp
     from lms_ext.lti.views import bp as lti_bp
+    from lms_ext.practical.views import bp as practical_bp
     from lms_ext.progress.views import bp as progress_bp
     from lms_ext.quizzes.views import bp as quizzes_bp
+    from lms_ext.self_assessment.views import bp as self_assessment_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(accounts_bp)
@@ -87,6 +93,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_styles_bp)
     app.register_blueprint(progress_bp)
     app.register_blueprint(quizzes_bp)
+    app.register_blueprint(self_assessment_bp)
+    app.register_blueprint(practical_bp)
+    app.register_blueprint(badges_bp)
     app.register_blueprint(lti_bp)
     if app.config['DEMO_MODE']:
         from lms_ext.demo.views import bp as demo_bp
@@ -95,5 +104,6 @@ def _register_blueprints(app: Flask) -> None:
 
 def _connect_receivers() -> None:
     """Signal receivers of higher packages, imported for their @signal.connect side effect."""
+    import lms_ext.badges.receivers
     import lms_ext.lti.receivers
     import lms_ext.progress.receivers  # noqa: F401

@@ -11,6 +11,7 @@ from rq import SimpleWorker
 
 from lms_ext.accounts import services as accounts
 from lms_ext.accounts.schemas import LocalAccountInput
+from lms_ext.badges.commands import badges_cli
 from lms_ext.content import packages
 from lms_ext.content import services as content
 from lms_ext.core import jobs
@@ -22,6 +23,7 @@ from lms_ext.lti import tasks as lti_tasks
 from lms_ext.lti.models import PlatformStatus
 from lms_ext.lti.schemas import PlatformInput
 from lms_ext.lti.services import grades, keys, registration
+from lms_ext.practical.commands import practical_cli
 from lms_ext.quizzes import services as quizzes
 
 accounts_cli = AppGroup('accounts', help='Local accounts (administrators, external mentors).')
@@ -226,3 +228,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(modules_cli)
     app.cli.add_command(quizzes_cli)
+    app.cli.add_command(practical_cli)
+    app.cli.add_command(badges_cli)

@@ -13,8 +13,8 @@ from lms_ext.core.errors import NotFound
 from lms_ext.core.i18n import _
 from lms_ext.core.time import utcnow
 
-from .models import ModuleProgress, StepProgress
-from .signals import step_completed
+from .models import ModuleProgress, ProgressState, StepProgress
+from .signals import module_completed, module_reopened, step_completed, step_reopened
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +69,7 @@ def record_view(run: ModuleProgress, step: Step, *, format_key: str | None, expl
 
 
 def complete_step(run: ModuleProgress, step: Step) -> StepProgress:
+    """Mark a step done (once); when that fulfils the version's completion rule, the run completes."""
     entry = _step_progress(run, step)
     if entry.completed_at is None:
         entry.completed_at = utcnow()
@@ -76,7 +77,65 @@ def complete_step(run: ModuleProgress, step: Step) -> StepProgress:
         step_completed.send(entry, run=run)
         logger.info('%r completed %r', run.learner, step)
     run.last_activity_at = utcnow()
+    _complete_run_if_done(run)
     return entry
+
+
+def reopen_step(run: ModuleProgress, step: Step, *, reason: str) -> None:
+    """A done step is no longer done (its sign-off was voided): the run reopens if it had completed."""
+    entry = next((e for e in run.steps if e.step_id == step.id), None)
+    if entry is None or entry.completed_at is None:
+        return
+    entry.completed_at = None
+    step_reopened.send(entry, run=run, reason=reason)
+    logger.info('%r: %r reopened (%s)', run.learner, step, reason)
+    if run.state is ProgressState.completed:
+        run.state, run.completed_at = ProgressState.in_progress, None
+        db.session.flush()
+        module_reopened.send(run, learner=run.learner, course=run.course, version=run.version, reason=reason)
+    db.session.flush()
+
+
+def _complete_run_if_done(run: ModuleProgress) -> None:
+    """The completion rule: every required step of the version done (units viewed, quizzes passed,
+    self-assessment stages submitted, the practical checklist signed off and not voided)."""
+    if run.state is ProgressState.completed or not completion_rule(run).fulfilled:
+        return
+    # Claim the completion with a guarded UPDATE so that concurrent events complete a run only once.
+    claimed = db.session.execute(
+        sa.update(ModuleProgress).where(ModuleProgress.id == run.id,
+                                        ModuleProgress.state == ProgressState.in_progress)
+        .values(state=ProgressState.completed, completed_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(run, ['state', 'completed_at'])
+    if claimed:
+        logger.info('%r completed %r', run.learner, run.version)
+        module_completed.send(run, learner=run.learner, course=run.course, version=run.version)
+
+
+@dataclass
+class RuleItem:
+    step: Step
+    done: bool
+
+
+@dataclass
+class CompletionRule:
+    """What the learner must do for this version, and what is done: shown as a checklist."""
+    items: list[RuleItem]
+
+    @property
+    def fulfilled(self) -> bool:
+        return all(item.done for item in self.items)
+
+    @property
+    def left(self) -> list[Step]:
+        return [item.step for item in self.items if not item.done]
+
+
+def completion_rule(run: ModuleProgress) -> CompletionRule:
+    done = {entry.step_id for entry in run.steps if entry.completed_at is not None}
+    return CompletionRule([RuleItem(step, step.id in done) for step in run.version.steps if step.required])
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""Badges follow progress: a completed run earns the module version's badge."""

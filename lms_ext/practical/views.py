@@ -1,0 +1,5 @@
+"""Pages of the practical package."""
+
+from flask import Blueprint
+
+bp = Blueprint('practical', __name__)

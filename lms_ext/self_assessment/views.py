@@ -1,0 +1,5 @@
+"""Pages of the self_assessment package."""
+
+from flask import Blueprint
+
+bp = Blueprint('self_assessment', __name__)

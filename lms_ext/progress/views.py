@@ -11,7 +11,9 @@ from lms_ext.content import services as content
 from lms_ext.content.models import StepKind
 from lms_ext.core.db import unit_of_work
 from lms_ext.learning_styles import services as preferences
+from lms_ext.practical import services as practical
 from lms_ext.quizzes import services as quizzes
+from lms_ext.self_assessment import services as self_assessment
 
 from . import analytics, services
 
@@ -66,7 +68,8 @@ def step(course_id: int, slug: str, position: int):
     return render_template('progress/player.html', course=course, module=module, version=version, step=step,
                            variant=variant, fmt=fmt, assets=assets, run=run, summary=summary, choice=choice,
                            context=profile.context if profile else {}, event=event, formats=formats.FORMATS,
-                           quiz=_quiz_panel(step, course) if step.kind is StepKind.quiz else None)
+                           quiz=_quiz_panel(step, course) if step.kind is StepKind.quiz else None,
+                           panel=_activity_panel(step, course, is_learner))
 
 
 def _quiz_panel(step, course) -> dict | None:
@@ -79,6 +82,15 @@ def _quiz_panel(step, course) -> dict | None:
     return {'quiz': quiz, 'attempts': attempts, 'grade': quizzes.quiz_grade(quiz, current_user, course),
             'in_progress': next((a for a in attempts if a.state.value == 'in_progress'), None),
             'can_start': allowed, 'reason': reason, 'count': len(quiz.questions)}
+
+
+def _activity_panel(step, course, is_learner: bool) -> dict | None:
+    """What the player shows on a self-assessment stage or a practical step (each package decides)."""
+    if step.kind is StepKind.self_assessment:
+        return self_assessment.step_panel(step, current_user, course, as_learner=is_learner)
+    if step.kind is StepKind.practical:
+        return practical.step_panel(step, current_user, course, as_learner=is_learner)
+    return None
 
 
 @bp.post('/courses/<int:course_id>/modules/<slug>/steps/<int:position>/done')

@@ -15,6 +15,8 @@ from lms_ext.content.models import StepKind
 from lms_ext.core.db import db
 from lms_ext.quizzes import services as quizzes
 
+from . import seed_practical, seed_self_assessment
+
 logger = logging.getLogger(__name__)
 
 DEMO_ISSUER = 'https://demo-platform.microvet.invalid'
@@ -51,6 +53,8 @@ def seed_demo(*, media_dir: Path) -> dict:
                                                'required': True, 'estimated_minutes': 10})
         quiz = quizzes.ensure_quiz(quiz_step, pass_mark=Decimal('0.6'), attempts_allowed=3)
         quizzes.import_gift(quiz, QUIZ_FILE.read_text(encoding='utf-8'))
+        seed_self_assessment.seed(version)
+        seed_practical.seed(version)
         content.publish_version(version)
         module = version.module
         logger.info('Demo module %r seeded from its package', module)

@@ -89,7 +89,7 @@ def reopen_step(run: ModuleProgress, step: Step, *, reason: str) -> None:
     entry.completed_at = None
     step_reopened.send(entry, run=run, reason=reason)
     logger.info('%r: %r reopened (%s)', run.learner, step, reason)
-    if run.state is ProgressState.completed:
+    if run.state is ProgressState.completed and not completion_rule(run).fulfilled:
         run.state, run.completed_at = ProgressState.in_progress, None
         db.session.flush()
         module_reopened.send(run, learner=run.learner, course=run.course, version=run.version, reason=reason)

@@ -63,13 +63,14 @@ def step(course_id: int, slug: str, position: int):
             if choice is not None:
                 event = preferences.record_shown(current_user, course, step, choice, profile)
         summary = services.summary(run) if run else None
+        rule = services.completion_rule(run) if run else None
     fmt = formats.FORMATS[variant.format] if variant else None
     assets = media.assets_by_id({i for i, _kind in fmt.asset_ids(variant.payload)}) if variant else {}
     return render_template('progress/player.html', course=course, module=module, version=version, step=step,
                            variant=variant, fmt=fmt, assets=assets, run=run, summary=summary, choice=choice,
                            context=profile.context if profile else {}, event=event, formats=formats.FORMATS,
                            quiz=_quiz_panel(step, course) if step.kind is StepKind.quiz else None,
-                           panel=_activity_panel(step, course, is_learner))
+                           panel=_activity_panel(step, course, is_learner), rule=rule)
 
 
 def _quiz_panel(step, course) -> dict | None:

@@ -120,3 +120,11 @@ def login(client, user) -> None:
 @pytest.fixture
 def client(app, db_session):
     return app.test_client()
+
+
+@pytest.fixture(scope='session')
+def browser_type_launch_args(browser_type_launch_args):
+    """Playwright drives Debian's chromium (never a downloaded browser), in every test directory."""
+    return {**browser_type_launch_args, 'executable_path': '/usr/bin/chromium',
+            'args': ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+                     '--disable-background-networking', '--disable-component-update', '--disable-sync']}

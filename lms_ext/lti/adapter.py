@@ -21,6 +21,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import jwt
@@ -190,13 +191,39 @@ class _StoreSessionService(FlaskSessionService):
         return False
 
 
+class StorageCheckNeeded(Exception):
+    """The launch's state cookie is missing, but the login bound the state to the platform's storage
+    (LTI client-side postMessages): the browser must read it back from there before the launch goes on."""
+
+    def __init__(self, target: str, origin: str):
+        super().__init__(target, origin)
+        self.target, self.origin = target, origin
+
+
+@dataclass
+class StorageLogin:
+    """A login that binds its state through the platform's storage frame instead of a cookie."""
+    auth_url: str  # the platform's authorisation request, opened once the state is stored
+    state: str
+    secret: str  # stored in the platform's storage under the state; proves the browser at launch
+    target: str  # lti_storage_target: '_parent' or the name of a frame of the parent window
+    origin: str  # the platform's origin (of its auth endpoint): the only origin we post to and trust
+
+
+def storage_key(state: str) -> str:
+    return f'lti1p3_{state}'
+
+
 class ToolOIDCLogin(FlaskOIDCLogin):
     """OIDC third-party login initiation; remembers (state → nonce, registration) for one launch."""
 
-    def __init__(self, request: FlaskRequest, tool_conf: DatabaseToolConf, store: Store):
+    def __init__(self, request: FlaskRequest, tool_conf: DatabaseToolConf, store: Store,
+                 storage_target: str | None = None):
         super().__init__(request, tool_conf, session_service=_StoreSessionService(request, store))
         self._store = store
         self._state_id = self._nonce = ''
+        self._storage_target = storage_target
+        self.storage_secret = secrets.token_urlsafe(24) if storage_target else None
 
     def _get_uuid(self) -> str:
         self._state_id = secrets.token_urlsafe(24)
@@ -208,10 +235,22 @@ class ToolOIDCLogin(FlaskOIDCLogin):
 
     def _prepare_redirect_url(self, launch_url: str) -> str:
         url = super()._prepare_redirect_url(launch_url)
-        self._store.put(f'login:state-{self._state_id}',
-                        {'nonce': self._nonce, 'iss': self._registration.get_issuer(),
-                         'client_id': self._registration.get_client_id()}, LOGIN_TTL)
+        record = {'nonce': self._nonce, 'iss': self._registration.get_issuer(),
+                  'client_id': self._registration.get_client_id()}
+        if self._storage_target:
+            record['storage'] = {'secret': self.storage_secret, 'target': self._storage_target,
+                                 'origin': origin_of(self._registration.get_auth_login_url())}
+        self._store.put(f'login:state-{self._state_id}', record, LOGIN_TTL)
         return url
+
+    @property
+    def state(self) -> str:
+        return f'state-{self._state_id}'
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f'{parts.scheme}://{parts.netloc}'
 
 
 def start_login(tool_conf: DatabaseToolConf, store: Store, launch_url: str):
@@ -220,6 +259,20 @@ def start_login(tool_conf: DatabaseToolConf, store: Store, launch_url: str):
         return ToolOIDCLogin(FlaskRequest(), tool_conf, store).redirect(launch_url)
     except (OIDCException, LtiException) as exc:
         raise LaunchRejected('login_invalid', str(exc)) from exc
+
+
+def start_storage_login(tool_conf: DatabaseToolConf, store: Store, launch_url: str, target: str) -> StorageLogin:
+    """A login for platforms that offer `lti_storage_target`: the page stores a secret for the state in the
+    platform's storage frame (a cookie may not survive in an LMS iframe), then opens the auth request."""
+    if target != '_parent' and not (0 < len(target) <= 100 and target.replace('_', '').replace('-', '').isalnum()):
+        raise LaunchRejected('login_invalid', f'bad lti_storage_target {target!r}')
+    login = ToolOIDCLogin(FlaskRequest(), tool_conf, store, storage_target=target)
+    try:
+        auth_url = login.get_redirect_object(launch_url).get_redirect_url()
+    except (OIDCException, LtiException) as exc:
+        raise LaunchRejected('login_invalid', str(exc)) from exc
+    return StorageLogin(auth_url=auth_url, state=login.state, secret=login.storage_secret, target=target,
+                        origin=origin_of(auth_url))
 
 
 class ToolMessageLaunch(FlaskMessageLaunch):
@@ -313,11 +366,20 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         state = self._get_request_param('state')
         if not state:
             raise LaunchRejected('missing_state')
+        bound_by_cookie = self._request.get_cookie(STATE_COOKIE_PREFIX + state) == state
+        proof = self._get_request_param('lti_storage_proof')
+        if not bound_by_cookie and not proof:
+            pending = self._store.get(f'login:{state}')  # not consumed yet: the browser must prove it first
+            if pending is not None and pending.get('storage'):
+                raise StorageCheckNeeded(pending['storage']['target'], pending['storage']['origin'])
         record = self._store.pop(f'login:{state}')  # atomic: a replay finds nothing
         if record is None:
             raise LaunchRejected('unknown_state', 'expired, already used or never issued')
-        if self._request.get_cookie(STATE_COOKIE_PREFIX + state) != state:
-            raise LaunchRejected('state_not_bound', 'the state cookie of this browser is missing')
+        if not bound_by_cookie:
+            secret = (record.get('storage') or {}).get('secret')
+            if not (secret and proof and secrets.compare_digest(str(proof), secret)):
+                raise LaunchRejected('state_not_bound', 'neither the state cookie nor the platform storage '
+                                                        'of this browser holds the state')
         if not secrets.compare_digest(str(self._claims.get('nonce', '')), record['nonce']):
             raise LaunchRejected('nonce_mismatch')
         if (record['iss'], record['client_id']) != (self._registration.get_issuer(),

@@ -14,13 +14,6 @@ def live_server():
     tool.stop()
 
 
-@pytest.fixture(scope='session')
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, 'executable_path': '/usr/bin/chromium',
-            'args': ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                     '--disable-background-networking', '--disable-component-update', '--disable-sync']}
-
-
 @pytest.fixture
 def phone_page(browser):
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)

@@ -282,6 +282,7 @@ class PendingLaunch:
     extra_claims: dict[str, Any]
     login_method: str
     document_target: str
+    storage_target: str | None = None  # offered as lti_storage_target (LTI client-side postMessages)
     used: bool = False
 
 
@@ -666,6 +667,7 @@ class StrictPlatform:
                 Rule('/mod/lti/auth.php', endpoint='auth', methods=['GET', 'POST']),
                 Rule('/mod/lti/token.php', endpoint='token', methods=['POST']),
                 Rule('/mod/lti/launch.php', endpoint='launch_page', methods=['GET']),
+                Rule('/mod/lti/view.php', endpoint='course_page', methods=['GET']),
                 Rule('/mod/lti/contentitem_return.php', endpoint='deep_link_return', methods=['POST']),
                 Rule('/mod/lti/return.php', endpoint='return', methods=['GET']),
                 Rule(
@@ -1111,6 +1113,7 @@ class StrictPlatform:
         client_id: str | None = None,
         login_method: str = 'POST',
         document_target: str = 'iframe',
+        storage_target: str | None = None,
         register: bool = True,
     ) -> PendingLaunch:
         if message_type not in {MESSAGE_RESOURCE_LINK, MESSAGE_DEEP_LINKING}:
@@ -1159,6 +1162,7 @@ class StrictPlatform:
                 extra_claims=dict(extra_claims or {}),
                 login_method=login_method,
                 document_target=document_target,
+                storage_target=storage_target,
             )
             if register:
                 if self.auto_enrol and user.sub not in ctx.members:
@@ -1287,6 +1291,9 @@ class StrictPlatform:
         url = login.prepare_preflight_url(spec.user.sub)
         names = {'iss', 'login_hint', 'target_link_uri', 'lti_message_hint', 'lti_deployment_id', 'client_id'}
         params = {name: value for name, value in parse_qsl(urlsplit(url).query) if name in names}
+        if spec.storage_target:
+            params['lti_storage_target'] = spec.storage_target
+            url += ('&' if '?' in url else '?') + urlencode({'lti_storage_target': spec.storage_target})
         return url, params
 
     # ---------------------------------------------------------------------------------- the driver
@@ -1696,6 +1703,45 @@ class StrictPlatform:
         response.headers['Cache-Control'] = 'no-store'
         response.set_cookie(PLATFORM_SESSION_COOKIE, session_id, path='/', httponly=True)
         return response
+
+    def _handle_course_page(self, request: Request) -> Response:
+        """The course page that embeds the tool in an iframe and, as Canvas or Brightspace do, answers the
+        LTI client-side postMessages `lti.put_data` / `lti.get_data` for the tool's origin only."""
+        launch_id = request.args.get('launch', '')
+        if launch_id not in self._launch_pages:
+            raise PlatformError('unknown launch', status=404, error='not_found')
+        tool_origin = '{0.scheme}://{0.netloc}'.format(urlsplit(self.client(None).login_url or ''))
+        page = f'''<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Course</title></head>
+<body><main><h1>Course page</h1>
+<iframe id="tool" title="Tool" style="width:100%;height:600px"
+  src="{html.escape(self.issuer)}/mod/lti/launch.php?launch={html.escape(launch_id)}"></iframe></main>
+<script>
+const TOOL_ORIGIN = {json.dumps(tool_origin)};
+const storage = new Map();
+window.platformStorageLog = [];
+window.addEventListener('message', (event) => {{
+  const m = event.data || {{}};
+  if (event.origin !== TOOL_ORIGIN || typeof m.subject !== 'string') return;
+  window.platformStorageLog.push(m.subject);
+  if (m.subject === 'lti.put_data') {{
+    storage.set(m.key, m.value);
+    event.source.postMessage({{subject: 'lti.put_data.response', message_id: m.message_id, key: m.key,
+                               value: m.value}}, event.origin);
+  }} else if (m.subject === 'lti.get_data') {{
+    const reply = storage.has(m.key)
+      ? {{subject: 'lti.get_data.response', message_id: m.message_id, key: m.key, value: storage.get(m.key)}}
+      : {{subject: 'lti.get_data.response', message_id: m.message_id, key: m.key,
+          error: {{code: 'not_found', message: 'no such key'}}}};
+    event.source.postMessage(reply, event.origin);
+  }}
+}});
+</script></body></html>'''
+        return Response(page, mimetype='text/html', headers={'Cache-Control': 'no-store'})
+
+    def course_page_url(self, user: User, **launch_options: Any) -> str:
+        """A course page URL that launches ``user`` in an iframe when a browser opens it."""
+        spec = self._prepare_launch(user, **launch_options)
+        return f'{self.issuer}/mod/lti/view.php?launch={spec.launch_id}'
 
     def _handle_auth(self, request: Request) -> Response:
         if request.method == 'POST' and request.mimetype != 'application/x-www-form-urlencoded':

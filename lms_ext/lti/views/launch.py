@@ -44,6 +44,17 @@ def _rejected(exc: adapter.LaunchRejected, status: int = 400):
 @limiter.limit('120 per minute')
 def login():
     params = {k: request.values[k] for k in LOGIN_PARAMS if request.values.get(k)}
+    storage_target = params.pop('lti_storage_target', None)
+    if storage_target and not request.values.get('lti1p3_no_storage'):
+        # The platform offers its storage frame (LTI client-side postMessages): bind the state there.
+        try:
+            with unit_of_work():
+                login = adapter.start_storage_login(adapter.DatabaseToolConf(keys.signing_key), store(),
+                                                    launch_url(), storage_target)
+        except adapter.LaunchRejected as exc:
+            return _rejected(exc)
+        return render_template('lti/storage_login.html', login=login, key=adapter.storage_key(login.state),
+                               params=params)
     in_iframe = request.headers.get('Sec-Fetch-Dest') == 'iframe'
     if in_iframe and not request.values.get('lti1p3_cookies_ok') and not request.values.get('lti1p3_new_window'):
         # Browsers that block third-party cookies would lose the state cookie: check first, in the page.
@@ -65,6 +76,11 @@ def launch():
             tool_conf = adapter.DatabaseToolConf(keys.signing_key)
             message = adapter.validate_launch(tool_conf, store(), current_app.config['BASE_URL'])
             result = launches.record_launch(message.platform, tool_conf.deployment, message.claims)
+    except adapter.StorageCheckNeeded as check:
+        # No state cookie came back: the page reads the state's secret from the platform storage and resends.
+        return render_template('lti/storage_launch.html', check=check, id_token=request.form.get('id_token', ''),
+                               state=request.form.get('state', ''),
+                               key=adapter.storage_key(request.form.get('state', '')))
     except adapter.LaunchRejected as exc:
         return _rejected(exc)
     session.clear()  # a launch starts a fresh session: nothing from another person or course survives

@@ -53,8 +53,13 @@ def seed_demo(*, media_dir: Path) -> dict:
                                                'required': True, 'estimated_minutes': 10})
         quiz = quizzes.ensure_quiz(quiz_step, pass_mark=Decimal('0.6'), attempts_allowed=3)
         quizzes.import_gift(quiz, QUIZ_FILE.read_text(encoding='utf-8'))
-        seed_self_assessment.seed(version)
-        seed_practical.seed(version)
+        stages = seed_self_assessment.seed(version)
+        practical = seed_practical.seed(version)
+        # The journey: rate yourself, learn (units), check your knowledge, rate yourself again, show it to
+        # a mentor in the workshop, and a last look back.
+        units = [s for s in version.steps if s.kind is StepKind.unit]
+        order = stages[:1] + units + [quiz_step] + stages[1:2] + practical + stages[2:]
+        content.reorder_steps(version, [s.id for s in order])
         content.publish_version(version)
         module = version.module
         logger.info('Demo module %r seeded from its package', module)

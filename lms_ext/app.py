@@ -83,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms_ext.learning_styles.views import bp as learning_styles_bp
     from lms_ext.lti.views import bp as lti_bp
     from lms_ext.practical.views import bp as practical_bp
+    from lms_ext.progress.calibration_views import bp as calibration_bp
     from lms_ext.progress.views import bp as progress_bp
     from lms_ext.quizzes.views import bp as quizzes_bp
     from lms_ext.self_assessment.views import bp as self_assessment_bp
@@ -92,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(content_bp)
     app.register_blueprint(learning_styles_bp)
     app.register_blueprint(progress_bp)
+    app.register_blueprint(calibration_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(self_assessment_bp)
     app.register_blueprint(practical_bp)

@@ -18,3 +18,9 @@ class QuizSettingsInput(BaseSchema):
     shuffle_answers = fields.Boolean(load_default=False)
     show_feedback = fields.Boolean(load_default=False)
     show_right_answers = fields.Boolean(load_default=False)
+
+
+class QuestionOutcomesInput(BaseSchema):
+    """The learning outcomes a question tests (ids of the version's outcomes; checked by the service)."""
+
+    outcome_ids = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=100))

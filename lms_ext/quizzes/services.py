@@ -2,7 +2,9 @@
 
 import logging
 import random
+import re
 import secrets
+from collections import defaultdict
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -11,7 +13,7 @@ from marshmallow import ValidationError
 from sqlalchemy.orm import selectinload
 
 from lms_ext.accounts.models import Course, User
-from lms_ext.content.models import Step, StepKind
+from lms_ext.content.models import LearningOutcome, Step, StepKind
 from lms_ext.core.db import db
 from lms_ext.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from lms_ext.core.i18n import _
@@ -59,21 +61,39 @@ def import_gift(quiz: Quiz, text: str) -> list[Question]:
         for issue in result.errors:
             errors.setdefault(f'line {issue.line}', []).append(f'column {issue.column}: {issue.message}')
         raise InvalidInput('gift', _('The GIFT file has errors; nothing was imported.'), errors=errors)
+    outcomes = {o.position: o for o in quiz.step.version.outcomes}
+    linked = [_outcomes_from_tags(parsed.name, parsed.tags, outcomes) for parsed in result.questions]
     position = max((q.position for q in quiz.questions), default=0)
     added = []
-    for parsed in result.questions:
+    for parsed, question_outcomes in zip(result.questions, linked, strict=True):
         position += 1
         qtype = question_types.QUESTION_TYPES[parsed.qtype]
         question = Question(quiz=quiz, position=position, qtype=parsed.qtype, name=parsed.name[:255],
                             text=parsed.text, text_format=parsed.text_format,
                             general_feedback=parsed.general_feedback, category=parsed.category[:255],
                             tags=list(parsed.tags), mark=Decimal(str(parsed.extra.get('defaultmark', 1.0))),
-                            spec=qtype.spec_from_gift(parsed))
+                            spec=qtype.spec_from_gift(parsed), outcomes=question_outcomes)
         db.session.add(question)
         added.append(question)
     db.session.flush()
     logger.info('Imported %d GIFT question(s) into %r', len(added), quiz)
     return added
+
+
+_OUTCOME_TAG = re.compile(r'^outcome:(\d+)$', re.IGNORECASE)
+
+
+def _outcomes_from_tags(name: str, tags, outcomes: dict[int, LearningOutcome]) -> list[LearningOutcome]:
+    """GIFT tags `outcome:N` link the question to learning outcome N (its position in the module version)."""
+    found = []
+    for tag in tags:
+        if match := _OUTCOME_TAG.match(str(tag).strip()):
+            outcome = outcomes.get(int(match[1]))
+            if outcome is None:
+                raise InvalidInput('gift', _('Question "%(name)s" is tagged %(tag)s, but the module has no learning '
+                                             'outcome %(n)s; nothing was imported.', name=name, tag=tag, n=match[1]))
+            found.append(outcome)
+    return found
 
 
 def export_gift(quiz: Quiz) -> str:
@@ -249,6 +269,73 @@ def delete_question(question: Question) -> None:
 
 def get_question(question_id: int) -> Question | None:
     return db.session.get(Question, question_id)
+
+
+def set_question_outcomes(question: Question, outcome_ids: list[int]) -> Question:
+    """Link a draft's question to the learning outcomes it tests (outcomes of the quiz's own version only)."""
+    _require_draft(question.quiz)
+    outcomes = {o.id: o for o in question.quiz.step.version.outcomes}
+    if unknown := set(outcome_ids) - set(outcomes):
+        raise InvalidInput(f'outcomes_{question.id}', _('Outcome %(id)s is not part of this module version.',
+                                                        id=min(unknown)))
+    question.outcomes = [o for o in outcomes.values() if o.id in set(outcome_ids)]
+    db.session.flush()
+    return question
+
+
+# --------------------------------------------------------------------------- results per learning outcome
+
+
+def outcome_results(quiz: Quiz, course: Course) -> dict[tuple[int, int], Decimal]:
+    """{(learner_id, outcome_id): share 0..1} of the marks of the questions linked to each outcome.
+
+    Per learner, from the graded attempts the quiz's grading method uses for the grade: `highest` the
+    best-scored attempt (the earliest of equals), `first` / `last` that attempt, `average` the mean of the
+    outcome's share over all graded attempts. In an attempt, an outcome's share is sum(fraction × mark) /
+    sum(mark) over the attempt's questions linked to it (unanswered counts 0); an outcome with no linked
+    question in the attempt has no share there.
+    """
+    links = {q.id: [o.id for o in q.outcomes] for q in quiz.questions if q.outcomes}
+    if not links:
+        return {}
+    marks = {q.id: q.mark for q in quiz.questions}
+    by_learner: dict[int, list[Attempt]] = defaultdict(list)
+    for attempt in db.session.scalars(sa.select(Attempt).where(
+            Attempt.quiz_id == quiz.id, Attempt.course_id == course.id, Attempt.score.is_not(None))
+            .options(selectinload(Attempt.answers)).order_by(Attempt.learner_id, Attempt.number)):
+        by_learner[attempt.learner_id].append(attempt)
+    results = {}
+    for learner_id, attempts in by_learner.items():
+        shares: dict[int, list[Decimal]] = defaultdict(list)
+        for attempt in _graded_attempts_used(quiz, attempts):
+            for outcome_id, share in _outcome_shares(attempt, links, marks).items():
+                shares[outcome_id].append(share)
+        for outcome_id, values in shares.items():
+            results[(learner_id, outcome_id)] = (sum(values) / len(values)).quantize(
+                Decimal('0.00001'), rounding=ROUND_HALF_UP)
+    return results
+
+
+def _graded_attempts_used(quiz: Quiz, attempts: list[Attempt]) -> list[Attempt]:
+    method = quiz.grading_method
+    if method is GradingMethod.highest:
+        return [max(attempts, key=lambda a: a.score)]
+    if method is GradingMethod.first:
+        return attempts[:1]
+    if method is GradingMethod.last:
+        return attempts[-1:]
+    return attempts
+
+
+def _outcome_shares(attempt: Attempt, links: dict[int, list[int]], marks: dict[int, Decimal]) -> dict[int, Decimal]:
+    fractions = {a.question_id: a.fraction for a in attempt.answers}
+    earned: dict[int, Decimal] = defaultdict(Decimal)
+    total: dict[int, Decimal] = defaultdict(Decimal)
+    for question_id in attempt.question_ids:
+        for outcome_id in links.get(question_id, ()):
+            total[outcome_id] += marks[question_id]
+            earned[outcome_id] += (fractions.get(question_id) or 0) * marks[question_id]
+    return {outcome_id: earned[outcome_id] / total[outcome_id] for outcome_id in total if total[outcome_id]}
 
 
 # --------------------------------------------------------------------------- manual grading (essays)

@@ -16,7 +16,7 @@ from lms_ext.core.i18n import _, ngettext
 
 from . import question_types, services
 from .models import Attempt, AttemptState
-from .schemas import QuizSettingsInput
+from .schemas import QuestionOutcomesInput, QuizSettingsInput
 
 bp = Blueprint('quizzes', __name__)
 
@@ -205,6 +205,24 @@ def author_delete_question(question_id: int):
     with unit_of_work():
         services.delete_question(question)
     return redirect(url_for('quizzes.author_quiz', step_id=step_id), 303)
+
+
+@bp.post('/author/questions/<int:question_id>/outcomes')
+@require_author
+def author_question_outcomes(question_id: int):
+    """Link a question to the learning outcomes it tests (self-assessment calibration uses the links)."""
+    question = services.get_question(question_id) or abort(404)
+    step_id = question.quiz.step_id
+    try:
+        data = QuestionOutcomesInput().load({'outcome_ids': request.form.getlist('outcome_ids')})
+        with unit_of_work():
+            services.set_question_outcomes(question, data['outcome_ids'])
+        flash(_('Outcomes of “%(name)s” saved.', name=question.name), 'success')
+    except ValidationError:
+        flash(_('Choose outcomes from the list.'), 'error')
+    except DomainError as exc:
+        flash(exc.message, 'error')
+    return redirect(url_for('quizzes.author_quiz', step_id=step_id, _anchor=f'q-{question_id}'), 303)
 
 
 @bp.get('/author/steps/<int:step_id>/quiz.gift')

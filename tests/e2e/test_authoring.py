@@ -22,14 +22,14 @@ def test_trainer_reorders_steps_by_drag_and_drop_in_a_new_draft(live_server, bro
         page.wait_for_selector('ol.author-steps[data-reorder-url]')
         assert_basic_accessibility(page)
         titles = page.locator('ol.author-steps > li h3')
-        assert titles.nth(0).inner_text().startswith('⠿ 1. Hazards')
+        assert titles.nth(0).inner_text().startswith('⠿ 1. Before you start')
         with page.expect_navigation(), page.expect_response(lambda r: '/order' in r.url and r.status == 204):
-            page.locator('ol.author-steps > li').nth(3).drag_to(page.locator('ol.author-steps > li').nth(0),
+            page.locator('ol.author-steps > li').nth(4).drag_to(page.locator('ol.author-steps > li').nth(0),
                                                                  target_position={'x': 20, 'y': 5})
         assert 'Safe cutting and grinding technique' in titles.nth(0).inner_text()
         # the no-JavaScript way does the same
         page.locator('ol.author-steps > li').nth(0).get_by_role('button', name='Move down').click()
-        assert 'Hazards' in page.locator('ol.author-steps > li h3').nth(0).inner_text()
+        assert 'Before you start' in page.locator('ol.author-steps > li h3').nth(0).inner_text()
         page.get_by_role('link', name='Preview as a learner').click()
         assert 'Preview of version 2 (draft)' in page.content()
         page.get_by_role('link', name='Back to editing').click()

@@ -22,6 +22,7 @@ def create_app(config=None, **overrides) -> Flask:
 
     _init_extensions(app)
     _import_models()
+    _register_activities()
     _register_blueprints(app)
     _connect_receivers()
 
@@ -73,6 +74,15 @@ def _import_models() -> None:
     import lms_ext.progress.models
     import lms_ext.quizzes.models
     import lms_ext.self_assessment.models  # noqa: F401
+
+
+def _register_activities() -> None:
+    """Activity hooks per step kind: content exports, imports and copies them without importing the packages."""
+    from lms_ext.content import activities
+    from lms_ext.content.models import StepKind
+    from lms_ext.practical.services import checklists
+
+    activities.register(StepKind.practical, checklists.HOOKS)
 
 
 def _register_blueprints(app: Flask) -> None:

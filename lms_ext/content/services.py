@@ -10,7 +10,7 @@ from lms_ext.core.errors import Conflict, InvalidInput, NotFound
 from lms_ext.core.i18n import _
 from lms_ext.core.time import utcnow
 
-from . import formats, media
+from . import activities, formats, media
 from .models import ContentVariant, LearningOutcome, Module, ModuleVersion, Step, StepKind, VersionState
 
 logger = logging.getLogger(__name__)
@@ -226,6 +226,9 @@ def new_draft_from(version: ModuleVersion) -> ModuleVersion:
         draft = _copy_of(version, module, data)
     db.session.add(draft)
     db.session.flush()
+    for source, copy in zip(version.steps, draft.steps, strict=True):
+        if (hooks := activities.hooks_for(source.kind)) is not None:
+            hooks.copy(source, copy)
     logger.info('Draft %r created from %r', draft, version)
     return draft
 

@@ -21,6 +21,10 @@ unit's variants are their stored payloads with asset ids replaced by paths insid
               transcript: |
                 ...
 
+An activity step (e.g. a practical checklist) carries its activity's data under `activity:`, written and
+checked by the hooks its package registered in `content.activities`; learning outcomes are named there by
+their 1-based position.
+
 Importing checks the archive (paths, links, sizes, bombs), module.yaml (safe YAML, the schema, every
 variant's format) and every file before writing anything; all problems come back at once in
 `PackageInvalid.errors`, keyed by file and line.

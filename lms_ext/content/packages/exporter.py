@@ -14,7 +14,7 @@ import yaml
 from lms_ext.core.errors import NotFound
 from lms_ext.core.i18n import _
 
-from .. import formats, media
+from .. import activities, formats, media
 from ..models import AssetKind, MediaAsset, ModuleVersion
 from .archive import ASSETS_DIR, MANIFEST, MB
 from .manifest import FORMAT_VERSION, from_payload
@@ -133,6 +133,9 @@ def _step(step, names: dict[int, str]) -> dict:
         data['estimated_minutes'] = step.estimated_minutes
     if step.variants:
         data['variants'] = [_variant(variant, names) for variant in step.variants]
+    hooks = activities.hooks_for(step.kind)
+    if hooks is not None and (activity := hooks.export_data(step)) is not None:
+        data[activities.PACKAGE_KEY] = activity
     return data
 
 

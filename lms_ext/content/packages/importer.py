@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from lms_ext.core.errors import InvalidInput
 from lms_ext.core.i18n import _
 
-from .. import formats, media, services
+from .. import activities, formats, media, services
 from ..models import Module, ModuleVersion, VersionState
 from .archive import (
     ASSETS_DIR,
@@ -93,6 +93,7 @@ def _check(archive: PackageArchive, findings: Findings) -> _Plan | None:
             findings.warn(name, _('outside assets/; ignored.'))
     if data is None:
         return None
+    _check_activities(manifest, data, findings)
     module = services.get_module_by_slug(data['slug'])
     if module is not None and any(v.state is VersionState.draft for v in module.versions):
         manifest.error(findings, ('module', 'slug'), _('The module %(slug)s already has a draft version; publish '
@@ -100,6 +101,21 @@ def _check(archive: PackageArchive, findings: Findings) -> _Plan | None:
     lines = {(i, j): manifest.line_of(('module', 'steps', i, 'variants', j))
              for i, step in enumerate(data['steps']) for j in range(len(step['variants']))}
     return _Plan(data, module, files, lines)
+
+
+def _check_activities(manifest: Manifest, data: dict, findings: Findings) -> None:
+    """Each step's `activity` data, checked by the hooks its kind registered (content knows no activity)."""
+    for i, step in enumerate(data['steps']):
+        activity = step.get(activities.PACKAGE_KEY)
+        if activity is None:
+            continue
+        at = ('module', 'steps', i, activities.PACKAGE_KEY)
+        hooks = activities.hooks_for(step['kind'])
+        if hooks is None:
+            manifest.error(findings, at, _('This kind of step carries no activity data.'))
+            continue
+        for path, message in hooks.check_data(activity, len(data['outcomes'])):
+            manifest.error(findings, at + tuple(path), message)
 
 
 def _read_manifest(archive: PackageArchive, findings: Findings) -> Manifest | None:
@@ -152,6 +168,7 @@ def _check_references(archive: PackageArchive, manifest: Manifest, findings: Fin
 
 def _create(archive: PackageArchive, plan: _Plan, *, media_dir: Path) -> ModuleVersion:
     data = plan.data
+    activity_data = [step.pop(activities.PACKAGE_KEY, None) for step in data['steps']]
     if plan.module is None:
         module = services.create_module(data)
         version = module.versions[0]
@@ -168,6 +185,9 @@ def _create(archive: PackageArchive, plan: _Plan, *, media_dir: Path) -> ModuleV
         except (EntryTooLarge, *READ_ERRORS) as exc:
             raise PackageInvalid({name: [_('The file is damaged and cannot be read from the archive.')]}) from exc
         asset_ids[name] = asset.id
+    for step, activity in zip(version.steps, activity_data, strict=True):
+        if activity is not None:
+            activities.hooks_for(step.kind).import_data(step, activity)
     for i, (step, step_data) in enumerate(zip(version.steps, data['steps'], strict=True)):
         for j, variant in enumerate(step_data['variants']):
             where = f'{MANIFEST} line {plan.variant_lines[i, j]}'

@@ -139,6 +139,7 @@ class VariantField(fields.Field):
 
 class PackageStepInput(StepInput):
     variants = fields.List(VariantField(), load_default=list)
+    activity = fields.Dict(keys=fields.String(), load_default=None)  # checked by the kind's activity hooks
 
     @validates_schema
     def _variants_fit_the_step(self, data, **kwargs):

@@ -63,9 +63,9 @@ def test_player_records_which_format_was_shown_and_why(client, db_session, app):
     services.submit_answers(learner, {'online': ['exercise'], 'teach': ['show']})
     login(client, learner)
     base = f'/courses/{course.id}/modules/{seeded["module"].slug}/steps'
-    body = client.get(f'{base}/1').get_data(as_text=True)
+    body = client.get(f'{base}/2').get_data(as_text=True)  # the first unit, after the stage "Before you start"
     assert 'Shown as hands-on task because you said you like to start with doing it with your hands.' in body
-    client.get(f'{base}/1?format=text')
+    client.get(f'{base}/2?format=text')
     events = db_session.scalars(sa.select(FormatEvent).order_by(FormatEvent.id)).all()
     assert [(e.format, e.reason, e.chosen, e.matched) for e in events] == [
         ('hands_on', 'profile', False, True), ('text', 'chosen', True, False)]

@@ -76,6 +76,26 @@ class Config:
     # First retry of a failed grade pass-back after this many seconds, doubling up to 6 hours.
     AGS_RETRY_BASE_SECONDS = int(os.environ.get('AGS_RETRY_BASE_SECONDS', '30'))
     DEMO_MODE = _bool('DEMO_MODE', False)
+
+    # Open Badges issuer of this installation (an organisation row per LMS issuer may override it).
+    BADGE_ISSUER_NAME = os.environ.get('BADGE_ISSUER_NAME', 'microVET training provider')
+    BADGE_ISSUER_URL = os.environ.get('BADGE_ISSUER_URL', BASE_URL)
+    BADGE_ISSUER_EMAIL = os.environ.get('BADGE_ISSUER_EMAIL', 'badges@example.org')
+    BADGE_ISSUER_DESCRIPTION = os.environ.get(
+        'BADGE_ISSUER_DESCRIPTION', 'Vocational education and training provider issuing microVET micro-credentials.')
+    BADGE_ISSUER_IMAGE = os.environ.get('BADGE_ISSUER_IMAGE', '')  # an https URL of the issuer's logo
+    BADGE_ISSUER_COUNTRY = os.environ.get('BADGE_ISSUER_COUNTRY', 'DEU')  # ISO 3166-1 alpha-3
+    BADGE_STACKABILITY = os.environ.get(
+        'BADGE_STACKABILITY', 'Stand-alone micro-credential; can be combined with other microVET modules.')
+    BADGE_VALID_DAYS = int(os.environ.get('BADGE_VALID_DAYS', '0')) or None  # badges expire after N days
+    # Outgoing mail (e-mail confirmation for badges). Without SMTP_HOST messages stay in the outbox table,
+    # shown at /badges/outbox in demo mode.
+    SMTP_HOST = os.environ.get('SMTP_HOST') or None
+    SMTP_PORT = int(os.environ.get('SMTP_PORT', '587'))
+    SMTP_USERNAME = os.environ.get('SMTP_USERNAME') or None
+    SMTP_PASSWORD = os.environ.get('SMTP_PASSWORD') or None
+    SMTP_STARTTLS = _bool('SMTP_STARTTLS', True)
+    MAIL_FROM = os.environ.get('MAIL_FROM', 'microVET <no-reply@example.org>')
     TRUST_PROXY_HEADERS = _bool('TRUST_PROXY_HEADERS', False)
     TESTING = False
     DEBUG = False
@@ -128,6 +148,9 @@ class ProductionConfig(Config):
                             '(or set LMS_EXT_ALLOW_SQLITE=1 for a single-process trial).')
         if config.get('DEMO_MODE'):
             problems.append('DEMO_MODE must be off in production.')
+        country = str(config.get('BADGE_ISSUER_COUNTRY', ''))
+        if not (country.isalpha() and len(country) == 3):
+            problems.append('BADGE_ISSUER_COUNTRY must be the ISO 3166-1 alpha-3 code of the issuer, e.g. DEU.')
         if not config.get('SESSION_COOKIE_SECURE') or config.get('SESSION_COOKIE_SAMESITE') != 'None':
             problems.append('Session cookies must be Secure and SameSite=None for LMS iframes.')
         if problems:

@@ -55,6 +55,8 @@ PERSONAS = {p.key: p for p in (
             'the VET trainer who runs the course'),
     Persona('mentor', 'demo-mentor-maria', 'Maria', 'Costa', 'maria.costa@demo.invalid', (MEMBERSHIP + 'Mentor',),
             'a workshop mentor at the training company'),
+    Persona('graduate', 'demo-graduate-gabriel', 'Gabriel', 'Horvat', 'gabriel.horvat@demo.invalid',
+            (MEMBERSHIP + 'Learner',), 'an apprentice who finished the module and holds its badge'),
 )}
 DEFAULT_ACTIVITY = {'id': 'demo-link-angle-grinder', 'title': 'Safe use of an angle grinder',
                     'custom': {'module': DEMO_MODULE_SLUG}}

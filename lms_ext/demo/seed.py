@@ -15,7 +15,7 @@ from lms_ext.content.models import StepKind
 from lms_ext.core.db import db
 from lms_ext.quizzes import services as quizzes
 
-from . import seed_practical, seed_self_assessment
+from . import seed_badges, seed_practical, seed_self_assessment
 
 logger = logging.getLogger(__name__)
 
@@ -63,5 +63,6 @@ def seed_demo(*, media_dir: Path) -> dict:
         content.publish_version(version)
         module = version.module
         logger.info('Demo module %r seeded from its package', module)
+    seed_badges.seed(course, module)  # a demo learner who has completed the module holds its badge
     db.session.flush()
     return {'course': course, 'module': module}

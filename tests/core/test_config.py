@@ -6,7 +6,7 @@ from config import DEFAULT_SECRET, ConfigError, ProductionConfig, config_from_en
 def _prod(**overrides):
     base = {'SECRET_KEY': 'x' * 40, 'BASE_URL': 'https://tool.example.org',
             'SQLALCHEMY_DATABASE_URI': 'postgresql+psycopg://db/lms', 'DEMO_MODE': False,
-            'SESSION_COOKIE_SECURE': True, 'SESSION_COOKIE_SAMESITE': 'None'}
+            'SESSION_COOKIE_SECURE': True, 'SESSION_COOKIE_SAMESITE': 'None', 'BADGE_ISSUER_COUNTRY': 'DEU'}
     base.update(overrides)
     return base
 
@@ -22,6 +22,7 @@ def test_production_accepts_a_safe_configuration():
     ({'SQLALCHEMY_DATABASE_URI': 'sqlite:///x.sqlite'}, 'use PostgreSQL'),
     ({'DEMO_MODE': True}, 'DEMO_MODE'),
     ({'SESSION_COOKIE_SAMESITE': 'Lax'}, 'SameSite=None'),
+    ({'BADGE_ISSUER_COUNTRY': 'Germany'}, 'BADGE_ISSUER_COUNTRY'),
 ])
 def test_production_refuses_unsafe_settings_with_a_clear_message(overrides, expected):
     with pytest.raises(ConfigError, match='Refusing to start in production') as info:

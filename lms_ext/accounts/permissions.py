@@ -58,3 +58,9 @@ def require_author(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def signed_in_user():
+    """The signed-in user as a plain model object, for passing to services. Never hand them the request-bound
+    `current_user` proxy: stored in a relationship, it would later resolve to whoever is signed in then."""
+    return current_user._get_current_object()

@@ -10,6 +10,7 @@ from lms_ext.core.i18n import _
 from lms_ext.core.web import safe_next
 
 from . import services
+from .permissions import signed_in_user
 from .schemas import LocalLoginInput, UserOutput
 
 bp = Blueprint('accounts', __name__)
@@ -52,7 +53,7 @@ def logout():
 @bp.get('/me')
 @login_required
 def me():
-    return jsonify(UserOutput().dump(current_user))
+    return jsonify(UserOutput().dump(signed_in_user()))
 
 
 @bp.post('/me/low-bandwidth')
@@ -60,7 +61,7 @@ def me():
 def toggle_low_bandwidth():
     """Slow or metered connection: media load on tap only, transcripts first."""
     with unit_of_work():
-        services.set_low_bandwidth(current_user, request.form.get('enabled') == '1')
+        services.set_low_bandwidth(signed_in_user(), request.form.get('enabled') == '1')
     flash(_('Low-bandwidth mode is on: videos and audio load only when you tap them.') if current_user.low_bandwidth
           else _('Low-bandwidth mode is off.'), 'info')
     return redirect(_safe_next(request.form.get('next', '')))

@@ -1,11 +1,11 @@
 """Hosted verification (public, no login), the learner's badges, e-mail claims and trainer revocation."""
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from lms_ext.accounts import services as accounts
 from lms_ext.accounts.models import Role
-from lms_ext.accounts.permissions import require_course_role
+from lms_ext.accounts.permissions import require_course_role, signed_in_user
 from lms_ext.core.db import unit_of_work
 from lms_ext.core.errors import DomainError
 from lms_ext.core.i18n import _
@@ -135,9 +135,9 @@ def extension_schema(name: str):
 @bp.get('/mine')
 @login_required
 def mine():
-    badges = services.badges_of(current_user)
-    return _html('badges/mine.html', badges=badges, email=services.recipient_email(current_user),
-                 pending_claim=services.pending_claim(current_user), linkedin=services.linkedin_url)
+    badges = services.badges_of(signed_in_user())
+    return _html('badges/mine.html', badges=badges, email=services.recipient_email(signed_in_user()),
+                 pending_claim=services.pending_claim(signed_in_user()), linkedin=services.linkedin_url)
 
 
 @bp.post('/assertions/<public_id>/consent')
@@ -146,7 +146,7 @@ def name_consent(public_id: str):
     assertion = services.get_assertion(public_id) or abort(404)
     data = NameConsentInput().load(request.form)
     with unit_of_work():
-        services.set_name_consent(assertion, learner=current_user, show_name=data['show_name'])
+        services.set_name_consent(assertion, learner=signed_in_user(), show_name=data['show_name'])
     flash(_('Your name is now shown on this badge.') if data['show_name']
           else _('Your name is no longer shown on this badge.'), 'success')
     return redirect(url_for('badges.mine'))
@@ -157,7 +157,7 @@ def name_consent(public_id: str):
 def claim_email():
     data = EmailClaimInput().load(request.form)
     with unit_of_work():
-        services.start_email_claim(current_user, data['email'])
+        services.start_email_claim(signed_in_user(), data['email'])
     with unit_of_work():
         mail.deliver_pending()
     flash(_('We sent a confirmation link to %(email)s. Open it to receive your badges.', email=data['email']),
@@ -197,7 +197,7 @@ def revoke(public_id: str):
     data = RevokeInput().load(request.form)
     try:
         with unit_of_work():
-            services.revoke(assertion, reason=data['reason'], actor=current_user)
+            services.revoke(assertion, reason=data['reason'], actor=signed_in_user())
     except DomainError as exc:
         flash(exc.message, 'error')
     else:

@@ -163,6 +163,7 @@ def _renumber(items: list, order: list | None = None) -> None:
     for item in order:
         item.position = -item.position  # ...then into place
     db.session.flush()
+    items.sort(key=lambda i: i.position)  # loaded collections keep their load order; keep them in step
 
 
 def reorder_steps(version: ModuleVersion, step_ids: list[int]) -> None:

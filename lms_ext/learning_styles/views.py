@@ -1,10 +1,10 @@
 """The questionnaire, the learner's own preference page, and time-on-page beacons."""
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from marshmallow import ValidationError
 
-from lms_ext.accounts.permissions import require_author
+from lms_ext.accounts.permissions import require_author, signed_in_user
 from lms_ext.core.db import unit_of_work
 from lms_ext.core.errors import InvalidInput
 from lms_ext.core.i18n import _
@@ -29,20 +29,20 @@ def questionnaire():
     if request.method == 'POST':
         if request.form.get('skip'):
             with unit_of_work():
-                services.skip(current_user)
+                services.skip(signed_in_user())
             flash(_('Skipped. Units open in your trainer’s order; you can fill in the questionnaire any time.'),
                   'info')
             return redirect(_next(), 303)
         answers = {item.key: request.form.getlist(item.key) for item in items if request.form.getlist(item.key)}
         try:
             with unit_of_work():
-                services.submit_answers(current_user, answers)
+                services.submit_answers(signed_in_user(), answers)
             flash(_('Thank you. Units now open in the formats you prefer; you can always switch.'), 'success')
             return redirect(_next(), 303)
         except InvalidInput as exc:
             errors = exc.errors
     else:
-        profile = services.profile_of(current_user)
+        profile = services.profile_of(signed_in_user())
         answers = profile.answers if profile and not profile.skipped else {}
     return render_template('learning_styles/questionnaire.html', items=items, answers=answers, errors=errors,
                            next=_next(), license=questions.LICENSE), 422 if errors else 200
@@ -51,7 +51,7 @@ def questionnaire():
 @bp.get('/preferences')
 @login_required
 def preferences():
-    profile = services.profile_of(current_user)
+    profile = services.profile_of(signed_in_user())
     return render_template('learning_styles/preferences.html', profile=profile,
                            top=services.top_modalities(profile))
 
@@ -60,7 +60,7 @@ def preferences():
 @login_required
 def reset():
     with unit_of_work():
-        services.reset(current_user)
+        services.reset(signed_in_user())
     flash(_('Your answers are deleted. You will be asked again at your next launch.'), 'info')
     return redirect(url_for('learning_styles.preferences'), 303)
 
@@ -68,7 +68,7 @@ def reset():
 @bp.get('/preferences/export.json')
 @login_required
 def export():
-    response = jsonify(services.export_for(current_user))
+    response = jsonify(services.export_for(signed_in_user()))
     response.headers['Content-Disposition'] = 'attachment; filename="my-learning-preferences.json"'
     return response
 
@@ -82,7 +82,7 @@ def time_spent(event_id: int):
     except ValidationError as exc:
         return jsonify(errors=exc.normalized_messages()), 422
     with unit_of_work():
-        services.record_time(event_id, current_user, data['seconds'])
+        services.record_time(event_id, signed_in_user(), data['seconds'])
     return '', 204
 
 

@@ -2,11 +2,10 @@
 the trainers' calibration view (they need three sibling packages, so they live in progress)."""
 
 from flask import Blueprint, abort, render_template
-from flask_login import current_user
 
 from lms_ext.accounts import services as accounts
 from lms_ext.accounts.models import Role
-from lms_ext.accounts.permissions import require_course_role
+from lms_ext.accounts.permissions import require_course_role, signed_in_user
 from lms_ext.content import services as content
 from lms_ext.content.proficiency import BY_VALUE, LEVELS
 from lms_ext.self_assessment import chart
@@ -24,10 +23,10 @@ def compare(course_id: int, slug: str):
     course = accounts.get_course(course_id) or abort(404)
     require_course_role(course, Role.learner)
     module = content.get_module_by_slug(slug) or abort(404)
-    run = services.find_run(current_user, module, course) or abort(404)
+    run = services.find_run(signed_in_user(), module, course) or abort(404)
     version = run.version
-    mentor = calibration_service.mentor_levels_of(current_user, course, version)
-    data = self_assessment.comparison(current_user, course, version, mentor_levels=mentor)
+    mentor = calibration_service.mentor_levels_of(signed_in_user(), course, version)
+    data = self_assessment.comparison(signed_in_user(), course, version, mentor_levels=mentor)
     charts = [chart.progression(len(data['stages']), row['levels'], start=row['start'], mentor=row['mentor'])
               for row in data['rows']]
     return render_template('progress/compare.html', course=course, module=module, version=version, data=data,

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from lms_ext.accounts import services as accounts
 from lms_ext.accounts.models import Role
-from lms_ext.accounts.permissions import require_course_role
+from lms_ext.accounts.permissions import require_course_role, signed_in_user
 from lms_ext.content import formats, media, offline
 from lms_ext.content import services as content
 from lms_ext.content.models import StepKind
@@ -30,7 +30,7 @@ def _load(course_id: int, slug: str):
 
 def _run_and_version(course, module, is_learner):
     if is_learner:
-        run = services.start_or_resume(current_user, module, course)
+        run = services.start_or_resume(signed_in_user(), module, course)
         return run, run.version
     return None, content.published_version_or_404(module.slug)
 
@@ -53,7 +53,7 @@ def step(course_id: int, slug: str, position: int):
     with unit_of_work():
         run, version = _run_and_version(course, module, is_learner)
         step = next((s for s in version.steps if s.position == position), None) or abort(404)
-        profile = preferences.profile_of(current_user) if is_learner else None
+        profile = preferences.profile_of(signed_in_user()) if is_learner else None
         variant, choice = preferences.choose_variant(
             step, profile, requested=requested, previous=run.preferred_format if run else None,
             low_bandwidth=current_user.low_bandwidth)
@@ -61,7 +61,7 @@ def step(course_id: int, slug: str, position: int):
             services.record_view(run, step, format_key=choice.format if choice else None,
                                  explicit=bool(choice and choice.reason == 'chosen'))
             if choice is not None:
-                event = preferences.record_shown(current_user, course, step, choice, profile)
+                event = preferences.record_shown(signed_in_user(), course, step, choice, profile)
         summary = services.summary(run) if run else None
         rule = services.completion_rule(run) if run else None
     fmt = formats.FORMATS[variant.format] if variant else None
@@ -78,9 +78,9 @@ def _quiz_panel(step, course) -> dict | None:
     quiz = quizzes.quiz_for_step(step)
     if quiz is None:
         return None
-    attempts = quizzes.attempts_of(quiz, current_user, course)
+    attempts = quizzes.attempts_of(quiz, signed_in_user(), course)
     allowed, reason = quizzes.can_start(quiz, attempts)
-    return {'quiz': quiz, 'attempts': attempts, 'grade': quizzes.quiz_grade(quiz, current_user, course),
+    return {'quiz': quiz, 'attempts': attempts, 'grade': quizzes.quiz_grade(quiz, signed_in_user(), course),
             'in_progress': next((a for a in attempts if a.state.value == 'in_progress'), None),
             'can_start': allowed, 'reason': reason, 'count': len(quiz.questions)}
 
@@ -88,9 +88,9 @@ def _quiz_panel(step, course) -> dict | None:
 def _activity_panel(step, course, is_learner: bool) -> dict | None:
     """What the player shows on a self-assessment stage or a practical step (each package decides)."""
     if step.kind is StepKind.self_assessment:
-        return self_assessment.step_panel(step, current_user, course, as_learner=is_learner)
+        return self_assessment.step_panel(step, signed_in_user(), course, as_learner=is_learner)
     if step.kind is StepKind.practical:
-        return practical.step_panel(step, current_user, course, as_learner=is_learner)
+        return practical.step_panel(step, signed_in_user(), course, as_learner=is_learner)
     return None
 
 
@@ -100,7 +100,7 @@ def complete(course_id: int, slug: str, position: int):
     if not is_learner:
         abort(403)
     with unit_of_work():
-        run = services.start_or_resume(current_user, module, course)
+        run = services.start_or_resume(signed_in_user(), module, course)
         step = next((s for s in run.version.steps if s.position == position), None) or abort(404)
         if step.kind is not StepKind.unit:
             abort(409)  # activities complete themselves (a passed quiz, a signed-off checklist)

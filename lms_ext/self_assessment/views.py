@@ -2,12 +2,12 @@
 cohort rates itself per outcome and stage; learners download their answers."""
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from marshmallow import ValidationError
 
 from lms_ext.accounts import services as accounts
 from lms_ext.accounts.models import Role
-from lms_ext.accounts.permissions import require_author, require_course_role
+from lms_ext.accounts.permissions import require_author, require_course_role, signed_in_user
 from lms_ext.content import services as content
 from lms_ext.content.proficiency import LEVELS
 from lms_ext.core.db import unit_of_work
@@ -37,13 +37,13 @@ def stage(course_id: int, step_id: int):
         try:
             data = schema.load(request.form)
             with unit_of_work():
-                services.submit_stage(step, learner=current_user, course=course, **data)
+                services.submit_stage(step, learner=signed_in_user(), course=course, **data)
             flash(_('Your self-assessment is saved.'), 'success')
             return redirect(url_for('progress.step', course_id=course.id, slug=step.version.module.slug,
                                     position=step.position), 303)
         except (ValidationError, InvalidInput) as exc:
             errors = exc.normalized_messages() if isinstance(exc, ValidationError) else exc.errors
-    response = services.response_for(step, current_user, course)
+    response = services.response_for(step, signed_in_user(), course)
     return render_template('self_assessment/stage.html', course=course, step=step, response=response,
                            items=services.stage_items(step, response), levels=LEVELS,
                            is_last=services.is_last_stage(step), errors=errors,
@@ -84,6 +84,6 @@ def author_statements(step_id: int):
 @bp.get('/self-assessment/export.json')
 @login_required
 def export():
-    response = jsonify(services.export_for(current_user))
+    response = jsonify(services.export_for(signed_in_user()))
     response.headers['Content-Disposition'] = 'attachment; filename="my-self-assessments.json"'
     return response

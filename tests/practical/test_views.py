@@ -75,7 +75,7 @@ def test_external_mentor_invitation_works_without_any_lms_account(world, app):
     learner_phone = Phone(app)
     session_url, code = _start(learner_phone, world)
     response = mentor_phone.post('/practical/mentor', data={'code': code})
-    assert response.status_code == 303
+    assert response.status_code == 303, response.text
     mentor_url = response.location
     match = re.search(r'data-match>(\w{4})<', mentor_phone.get(mentor_url).text).group(1)
     assert f'data-match>{match}<' in learner_phone.get(session_url).text  # both screens, the same code

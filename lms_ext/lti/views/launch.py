@@ -7,7 +7,7 @@ from flask_login import current_user, login_user
 from marshmallow import ValidationError
 
 from lms_ext.accounts.models import Role
-from lms_ext.accounts.permissions import require_course_role
+from lms_ext.accounts.permissions import require_course_role, signed_in_user
 from lms_ext.content import services as content
 from lms_ext.core.db import unit_of_work
 from lms_ext.core.errors import InvalidInput
@@ -153,7 +153,7 @@ def link_home(link_id: int):
     if not current_user.is_authenticated:
         abort(401)
     roles = require_course_role(link.course, Role.learner, Role.instructor, Role.mentor)
-    if Role.learner in roles and link.module is not None and preferences.needs_questionnaire(current_user):
+    if Role.learner in roles and link.module is not None and preferences.needs_questionnaire(signed_in_user()):
         return redirect(url_for('learning_styles.questionnaire', next=request.path))
     version = link.module.published_version if link.module else None
     return render_template('lti/link_home.html', link=link, version=version, roles=roles, Role=Role)

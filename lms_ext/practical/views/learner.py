@@ -5,7 +5,7 @@ from flask import abort, jsonify, redirect, render_template, request, session, u
 from flask_login import current_user, login_required
 
 from lms_ext.accounts.models import Role
-from lms_ext.accounts.permissions import require_course_role
+from lms_ext.accounts.permissions import require_course_role, signed_in_user
 from lms_ext.content import services as content
 from lms_ext.core.db import unit_of_work
 from lms_ext.core.errors import DomainError
@@ -37,7 +37,7 @@ def start(course_id: int, step_id: int):
     require_course_role(course, Role.learner)
     step = content.get_step(step_id) or abort(404)
     with unit_of_work():
-        found, code = signoffs.start_session(current_user, course, step, device(), key=secret())
+        found, code = signoffs.start_session(signed_in_user(), course, step, device(), key=secret())
     _remember_code(found.id, code)
     return redirect(url_for('practical.learner_session', course_id=course.id, session_id=found.id), 303)
 
@@ -87,7 +87,7 @@ def renew_code(course_id: int, session_id: int):
     require_course_role(course, Role.learner)
     found = _own_session(course, session_id)
     with unit_of_work():
-        code = signoffs.renew_code(found, current_user, secret())
+        code = signoffs.renew_code(found, signed_in_user(), secret())
     _remember_code(found.id, code)
     return redirect(url_for('practical.learner_session', course_id=course.id, session_id=found.id), 303)
 
@@ -98,7 +98,7 @@ def cancel(course_id: int, session_id: int):
     require_course_role(course, Role.learner)
     found = _own_session(course, session_id)
     with unit_of_work():
-        signoffs.cancel(found, current_user)
+        signoffs.cancel(found, signed_in_user())
     step = found.checklist.step
     return redirect(url_for('progress.step', course_id=course.id, slug=step.version.module.slug,
                             position=step.position), 303)
@@ -110,7 +110,7 @@ def confirm(course_id: int, session_id: int):
     require_course_role(course, Role.learner)
     found = _own_session(course, session_id)
     with unit_of_work():
-        signoffs.confirm(found, current_user, took_place=request.form.get('took_place') == '1')
+        signoffs.confirm(found, signed_in_user(), took_place=request.form.get('took_place') == '1')
     return redirect(url_for('practical.learner_session', course_id=course.id, session_id=found.id), 303)
 
 
@@ -126,7 +126,7 @@ def suggest_mentor(course_id: int):
             if mentor is None:
                 abort(422)
             with unit_of_work():
-                mentors.suggest(course, mentor, current_user)
+                mentors.suggest(course, mentor, signed_in_user())
         except DomainError as exc:
             error = exc.message
     mine = [a for a in mentors.assignments_of(course) if a.learner_id == current_user.id]

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user
 from marshmallow import ValidationError
 
 from lms_ext.accounts.models import Role
+from lms_ext.accounts.permissions import signed_in_user
 from lms_ext.accounts.services import roles_in
 from lms_ext.content.proficiency import LEVELS
 from lms_ext.core.db import unit_of_work
@@ -27,10 +28,10 @@ def _claim(claim, value):
     """Claim a session; a wrong code is recorded in its own transaction (the failed one rolls back)."""
     try:
         with unit_of_work():
-            found = claim(current_user, value, device(), secret())
+            found = claim(signed_in_user(), value, device(), secret())
     except WrongCode:
         with unit_of_work():
-            signoffs.record_failure(current_user, device().ip)
+            signoffs.record_failure(signed_in_user(), device().ip)
         raise
     return redirect(url_for('practical.mentor_session', session_id=found.id), 303)
 
@@ -47,7 +48,7 @@ def enter_code():
         except (ValidationError, InvalidInput) as exc:
             errors = form_errors(exc)
     return render_template('practical/enter_code.html', errors=errors,
-                           locked=signoffs.is_locked_out(current_user)), 422 if errors else 200
+                           locked=signoffs.is_locked_out(signed_in_user())), 422 if errors else 200
 
 
 @bp.get('/practical/scan/<token>')
@@ -81,7 +82,7 @@ def _parse_sign_form(form, checklist) -> dict:
 @login_required
 @limiter.limit('30 per minute', methods=['POST'])
 def mentor_session(session_id: int):
-    found = signoffs.mentor_session(session_id, current_user)
+    found = signoffs.mentor_session(session_id, signed_in_user())
     errors, form = {}, request.form
     if request.method == 'POST':
         try:
@@ -89,7 +90,7 @@ def mentor_session(session_id: int):
             upload = request.files.get('photo')
             photo = (upload.filename, upload.stream) if upload and upload.filename else None
             with unit_of_work():
-                signoffs.sign(found, current_user, data, photo=photo, media_dir=current_app.config['MEDIA_DIR'])
+                signoffs.sign(found, signed_in_user(), data, photo=photo, media_dir=current_app.config['MEDIA_DIR'])
             return redirect(url_for('practical.mentor_session', session_id=found.id), 303)
         except (ValidationError, InvalidInput) as exc:
             errors = form_errors(exc)
@@ -107,7 +108,7 @@ def photo(signoff_id: int):
     if record is None or record.photo_sha256 is None:
         abort(404)
     if current_user.id not in (record.learner_id, record.mentor_id) and (
-            Role.instructor not in roles_in(current_user, record.course)):
+            Role.instructor not in roles_in(signed_in_user(), record.course)):
         abort(404)
     return send_file(evidence.photo_path(record.photo_sha256, current_app.config['MEDIA_DIR']),
                      mimetype=record.photo_type, max_age=0)

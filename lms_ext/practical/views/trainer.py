@@ -2,12 +2,11 @@
 assignments, and the register of every sign-off with its flags and the void action."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from marshmallow import ValidationError
 
 from lms_ext.accounts import services as accounts
 from lms_ext.accounts.models import Role
-from lms_ext.accounts.permissions import require_author, require_course_role
+from lms_ext.accounts.permissions import require_author, require_course_role, signed_in_user
 from lms_ext.content import services as content
 from lms_ext.content.models import StepKind
 from lms_ext.core.db import unit_of_work
@@ -120,7 +119,7 @@ def assign(course_id: int):
     mentor, learner = _user_of(course, request.form.get('mentor_id')), _user_of(course, request.form.get('learner_id'))
     try:
         with unit_of_work():
-            mentors.assign(course, mentor, learner, trainer=current_user)
+            mentors.assign(course, mentor, learner, trainer=signed_in_user())
     except DomainError as exc:
         flash(exc.message, 'error')
     return redirect(url_for('practical.course_mentors', course_id=course.id), 303)
@@ -146,7 +145,7 @@ def invite(course_id: int):
     except ValidationError as exc:
         return course_mentors(course_id, errors=exc.normalized_messages()), 422
     with unit_of_work():
-        _invitation, token = mentors.create_invitation(course, by=current_user, **data)
+        _invitation, token = mentors.create_invitation(course, by=signed_in_user(), **data)
     url = url_for('practical.accept_invitation', token=token, _external=True)
     return course_mentors(course_id, invitation={'url': url, 'svg': qr.svg(url, title=_('Invitation QR code'))})
 
@@ -179,7 +178,7 @@ def void(signoff_id: int):
     try:
         data = VoidInput().load(request.form)
         with unit_of_work():
-            signoffs.void(record, current_user, data['reason'])
+            signoffs.void(record, signed_in_user(), data['reason'])
     except ValidationError as exc:
         return course_signoffs(course.id, errors={f'reason-{record.id}': exc.normalized_messages()['reason']}), 422
     flash(_('The sign-off is voided.'), 'success')

@@ -50,3 +50,23 @@ def test_cli_exports_and_imports_module_packages(app, db_session, tmp_path):
     broken.write_bytes(b'not a zip at all')
     result = runner.invoke(args=['modules', 'import', str(broken)])
     assert result.exit_code == 1 and 'Nothing was imported' in result.output
+
+
+def test_the_demo_graduate_walked_every_part_for_real_and_holds_the_badge(db_session, tmp_path):
+    from lms_ext.badges.models import Assertion
+    from lms_ext.demo.seed_badges import GRADUATE_SUBJECT
+    from lms_ext.practical.models import Signoff
+    from lms_ext.progress.models import ModuleProgress, ProgressState
+    from lms_ext.self_assessment.models import StageResponse
+
+    seed_demo(media_dir=tmp_path)
+    seed_demo(media_dir=tmp_path)  # idempotent: nothing walked twice
+    run = db_session.scalar(sa.select(ModuleProgress).join(ModuleProgress.learner).where(
+        ModuleProgress.learner.has(subject=GRADUATE_SUBJECT)))
+    assert run.state is ProgressState.completed
+    signoff = db_session.scalar(sa.select(Signoff).where(Signoff.learner_id == run.learner_id))
+    assert signoff.passed and signoff.sealed_at is not None and signoff.signature_name == 'Maria Costa'
+    assert db_session.scalar(sa.select(sa.func.count(StageResponse.id)).where(
+        StageResponse.learner_id == run.learner_id)) == 3
+    [assertion] = db_session.scalars(sa.select(Assertion).where(Assertion.learner_id == run.learner_id)).all()
+    assert assertion.grade == 100 and assertion.signed_off_at is not None and assertion.issued_on is not None

@@ -126,7 +126,7 @@ def _assessment_facts(run: ModuleProgress) -> tuple[Decimal | None, object, dict
                               'pass_mark': None if quiz is None else str(_percent(quiz.pass_mark))})
         elif step.kind is StepKind.practical and step.id in done:
             signoffs.append({'title': step.title, 'signed_off_at': done[step.id].isoformat(timespec='seconds')})
-    ratings = practical.mentor_outcome_ratings(run.course, run.version)
+    ratings = practical.mentor_outcome_ratings(run.course, run.version, learner=run.learner)
     outcome_levels = [{'outcome': o.text, 'level': ratings[(run.learner_id, o.id)]}
                       for o in run.version.outcomes if (run.learner_id, o.id) in ratings]
     evidence = {

@@ -120,5 +120,5 @@ def flagged(rows: list[LearnerRow], flag: Confidence) -> list[tuple[User, list[L
 
 def mentor_levels_of(learner: User, course: Course, version: ModuleVersion) -> dict[int, int]:
     """{outcome_id: level} the mentor gave this learner (empty before the sign-off)."""
-    return {outcome_id: level for (learner_id, outcome_id), level
-            in practical.mentor_outcome_ratings(course, version).items() if learner_id == learner.id}
+    return {outcome_id: level for (_learner, outcome_id), level
+            in practical.mentor_outcome_ratings(course, version, learner=learner).items()}

@@ -369,13 +369,16 @@ def step_panel(step: Step, user: User, course: Course, *, as_learner: bool) -> d
     return panel
 
 
-def mentor_outcome_ratings(course: Course, version: ModuleVersion) -> dict[tuple[int, int], int]:
-    """{(learner_id, outcome_id): level 1..4} from each learner's latest sealed, non-voided sign-off of this
-    module version in this course (the mentor's judgement per learning outcome)."""
-    records = db.session.scalars(
-        sa.select(Signoff).join(Checklist).join(Step, Step.id == Checklist.step_id).where(
-            Signoff.course_id == course.id, Step.version_id == version.id, Signoff.sealed_at.is_not(None),
-            Signoff.voided_at.is_(None)).options(selectinload(Signoff.ratings)).order_by(Signoff.sealed_at))
+def mentor_outcome_ratings(course: Course, version: ModuleVersion,
+                           learner: User | None = None) -> dict[tuple[int, int], int]:
+    """{(learner_id, outcome_id): level 1..4} from each learner's (or only `learner`'s) latest sealed, non-voided
+    sign-off of this module version in this course (the mentor's judgement per learning outcome)."""
+    query = sa.select(Signoff).join(Checklist).join(Step, Step.id == Checklist.step_id).where(
+        Signoff.course_id == course.id, Step.version_id == version.id, Signoff.sealed_at.is_not(None),
+        Signoff.voided_at.is_(None))
+    if learner is not None:
+        query = query.where(Signoff.learner_id == learner.id)
+    records = db.session.scalars(query.options(selectinload(Signoff.ratings)).order_by(Signoff.sealed_at))
     latest: dict[int, Signoff] = {}
     for record in records:
         latest[record.learner_id] = record

@@ -42,6 +42,10 @@ class _OptionalLevel(fields.Integer):
     def _deserialize(self, value, attr, data, **kwargs):
         return None if value in ('', None) else super()._deserialize(value, attr, data, **kwargs)
 
+    def _validate(self, value):
+        if value is not None:  # the empty choice is valid; range checks apply to a given level only
+            super()._validate(value)
+
 
 def _level_range():
     return validate.Range(min=MIN_LEVEL, max=MAX_LEVEL, error=_('Choose one of the four levels.'))

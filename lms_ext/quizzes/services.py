@@ -380,6 +380,8 @@ def _require_draft(quiz: Quiz) -> None:
 def update_settings(quiz: Quiz, data: dict) -> Quiz:
     _require_draft(quiz)
     quiz.pass_mark = Decimal(data.pop('pass_mark_percent')) / 100
+    if 'penalty_percent' in data:
+        quiz.penalty = (data.pop('penalty_percent') / 100).quantize(Decimal('0.0000001'), rounding=ROUND_HALF_UP)
     for name, value in data.items():
         setattr(quiz, name, value)
     db.session.flush()

@@ -16,6 +16,9 @@ marks (-6..3 per question); the *accuracy* the mark-weighted mean of the raw fra
 The score sent to grading and the LMS is the share ``clamp(cbm_average / 3, 0, 1)``: every question right
 with high certainty is 100 %, a negative CBM average is 0 %. Questions without a certainty (essays, marked by
 the trainer) count their fraction as a share of the CBM maximum (3 × fraction).
+
+Both together (our choice; Moodle's own CBM behaviours allow one try): the CBM rule applies to the
+penalised mark of the last try, with the certainty given with that try.
 """
 
 from dataclasses import dataclass

@@ -139,6 +139,7 @@ def test_interactive_over_http_resumes_with_tries_and_works_without_javascript(c
 
     page = client.get(url).get_data(as_text=True)  # a reload resumes with the tries so far
     assert 'Try 1 of 3: mark 0%.' in page and page.count('name="check"') == 4
+    assert 'each further try costs 33.3% of its marks' in page and 'How certain are you?' not in page
 
     # without JavaScript the Check button posts the form; the page comes back at the question
     posted = client.post(url, data={f'q{q1.id}': '0', f'q{q2.id}': 'true', 'check': str(q1.id)})
@@ -195,6 +196,23 @@ def test_cbm_with_deferred_feedback_end_to_end(client, learner_course, db_sessio
     submissions = db_session.scalars(sa.select(ScoreSubmission).where(ScoreSubmission.link_id == link.id)).all()
     assert [(s.attempt_key, s.score_given) for s in submissions] == [(f'quiz-attempt:{attempt.id}',
                                                                      Decimal('22.2200'))]  # the LMS gets %
+
+
+def test_cbm_combines_with_interactive_tries(db_session, learner_course):
+    quiz = _quiz('cbm-interactive', '::Q::The sky is blue.{T}', behaviour=Behaviour.interactive, cbm=True,
+                 penalty=Decimal('0.3333333'), tries_allowed=3)
+    learner, course = learner_course
+    attempt = services.start_or_resume(quiz, learner, course)
+    question = services.questions_of(attempt)[0]
+    services.check_answer(attempt, question.id, {'value': False}, 3)  # wrong, very sure
+    again = services.check_answer(attempt, question.id, {'value': False}, 2)  # a new certainty is a new try
+    assert again.number == 2
+    services.check_answer(attempt, question.id, {'value': True}, 2)  # right at the third try: 1 - 2/3
+    services.submit(attempt)
+    row = services.review(attempt)[0]
+    # CBM on the penalised fraction: C2 × 0.33333 = 0.66666; score 0.66666 / 3
+    assert (row['fraction'], row['certainty'], row['cbm_mark']) == (Decimal('0.33333'), 2, Decimal('0.66666'))
+    assert attempt.score == Decimal('0.22222')
 
 
 def test_settings_for_behaviour_penalty_tries_and_cbm(client, db_session):

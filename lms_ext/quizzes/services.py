@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms_ext.accounts.models import Course, User
@@ -247,7 +248,12 @@ def check_answer(attempt: Attempt, question_id: int, response: dict, certainty=N
     answer = save_answer(attempt, question_id, response, certainty)
     if last is not None and (last.response, last.certainty) == (answer.response, answer.certainty):
         return last
-    return _record_try(question, answer)
+    try:
+        with db.session.begin_nested():
+            return _record_try(question, answer)
+    except IntegrityError:  # a simultaneous request (a double tap) recorded this try first: that one counts
+        db.session.expire(answer, ['tries'])
+        return answer.tries[-1]
 
 
 def _record_try(question: Question, answer: AttemptAnswer) -> AnswerTry:

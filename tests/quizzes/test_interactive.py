@@ -107,6 +107,19 @@ def test_interactive_tries_penalties_cap_and_idempotent_checks(interactive, lear
     assert db_session.scalar(sa.select(sa.func.count(AnswerTry.id))) == tries  # submitting twice adds nothing
 
 
+def test_a_simultaneous_identical_check_counts_once(interactive, learner_course, db_session):
+    learner, course = learner_course
+    attempt = services.start_or_resume(interactive, learner, course)
+    question = services.questions_of(attempt)[1]
+    answer = services.save_answer(attempt, question.id, {'value': False})
+    assert answer.tries == []  # this request has read the tries; another one records the same try meanwhile
+    db_session.execute(sa.insert(AnswerTry).values(answer_id=answer.id, number=1, response={'value': False},
+                                                   fraction=Decimal(0), checked_at=answer.saved_at))
+    counted = services.check_answer(attempt, question.id, {'value': False})
+    assert counted.number == 1
+    assert db_session.scalar(sa.select(sa.func.count(AnswerTry.id)).where(AnswerTry.answer_id == answer.id)) == 1
+
+
 def test_checking_needs_interactive_mode_and_an_automatic_question(db_session, learner_course):
     learner, course = learner_course
     deferred = _quiz('deferred-quiz')

@@ -1,6 +1,7 @@
-"""Interactive quiz on a phone: a trainer (Tomas) makes a new draft of the demo module with an interactive
-quiz through the authoring pages and publishes it; a new learner checks a wrong answer, sees the feedback at
-once, tries again and gets the penalised mark. Runs on its own live server, since it publishes a version."""
+"""Interactive quiz with certainty-based marking on a phone: a trainer (Tomas) makes a new draft of the demo
+module with such a quiz through the authoring pages and publishes it; a new learner checks a wrong answer, sees
+the feedback at once, tries again and gets the penalised mark, then the CBM results. Runs on its own live
+server, since it publishes a version."""
 
 import pytest
 
@@ -43,6 +44,7 @@ def test_learner_checks_a_wrong_answer_tries_again_and_gets_the_penalised_mark(o
         page.get_by_role('button', name='Import').click()
         assert '2 questions imported.' in page.content()
         page.get_by_label('Question behaviour').select_option('interactive')
+        page.get_by_label('Certainty-based marking: learners say how sure they are (C1–C3)').check()
         page.get_by_role('button', name='Save settings').click()
         assert 'Quiz settings saved.' in page.content()
         page.locator('main p.muted a').first.click()
@@ -78,18 +80,23 @@ def test_learner_checks_a_wrong_answer_tries_again_and_gets_the_penalised_mark(o
         guard = page.locator('fieldset[data-qtype=truefalse]')
         assert 'Try 1 of 3: mark 0%.' in guard.locator('.check-result').inner_text()
         guard.get_by_label('False').check()
+        guard.get_by_label('C2: fairly sure (above 67%). Right: 2 marks, wrong: −2').check()
         with page.expect_response(lambda r: r.url.endswith('/check') and r.status == 200):
             guard.get_by_role('button', name='Check').click()
         text = guard.locator('.check-result').inner_text()
         assert 'Right.' in text and 'Try 2 of 3: mark 66.7%.' in text and 'Right: the guard stays on.' in text
         assert guard.get_by_label('True').is_disabled() and guard.get_by_role('button', name='Check').count() == 0
 
-        page.locator('fieldset[data-qtype=multichoice]').get_by_label("at least the grinder's speed").check()
+        speed = page.locator('fieldset[data-qtype=multichoice]')
+        speed.get_by_label("at least the grinder's speed").check()
+        with page.expect_response(lambda r: '/answers/' in r.url and r.status == 200):
+            speed.get_by_label('C3: very sure (above 80%). Right: 3 marks, wrong: −6').check()
         page.get_by_role('button', name='Submit for grading').click()  # never checked: graded as a first try
         page.wait_for_url('**/review')
         main = page.locator('main').inner_text()
-        assert 'Attempt 1: 83%.' in main  # (2/3 + 1) / 2
-        assert 'Mark after penalty' in main and '66.7%' in main
+        # CBM marks: C2 × 0.66667 (penalised) and C3 × 1; average 2.16667 of 3; accuracy (0.66667 + 1) / 2
+        assert 'Attempt 1: 72%.' in main and 'CBM average 2.17' in main and 'accuracy 83%' in main
+        assert 'Mark after penalty' in main and '66.7%' in main and 'Certainty: C3.' in main
         assert_fits_phone(page)
         assert_basic_accessibility(page)
     finally:

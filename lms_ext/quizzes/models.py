@@ -20,6 +20,13 @@ class GradingMethod(enum.Enum):
     average = 'average'
 
 
+class Behaviour(enum.Enum):
+    """How questions are graded during an attempt (Moodle's question behaviours)."""
+
+    deferred = 'deferred'  # graded when the attempt is submitted
+    interactive = 'interactive'  # "Check" each question, feedback at once, tries with a penalty
+
+
 class AttemptState(enum.Enum):
     in_progress = 'in_progress'
     finished = 'finished'  # submitted; graded unless an essay waits for the trainer
@@ -40,6 +47,8 @@ class Quiz(db.Model):
         sa.CheckConstraint('delay_minutes >= 0', name='delay_not_negative'),
         sa.CheckConstraint('draw_count IS NULL OR draw_count >= 1', name='draw_positive'),
         sa.CheckConstraint('time_limit_minutes IS NULL OR time_limit_minutes >= 1', name='time_limit_positive'),
+        sa.CheckConstraint('penalty >= 0 AND penalty <= 1', name='penalty_share'),
+        sa.CheckConstraint('tries_allowed >= 1', name='tries_positive'),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +65,12 @@ class Quiz(db.Model):
     time_limit_minutes: Mapped[int | None] = mapped_column()
     show_feedback: Mapped[bool] = mapped_column(default=True)  # after submitting: per-answer and general feedback
     show_right_answers: Mapped[bool] = mapped_column(default=True)
+    behaviour: Mapped[Behaviour] = mapped_column(str_enum(Behaviour, 'behaviour'), default=Behaviour.deferred,
+                                                 server_default=Behaviour.deferred.value)
+    penalty: Mapped[Decimal] = mapped_column(sa.Numeric(8, 7), default=Decimal('0.3333333'),
+                                             server_default='0.3333333')  # interactive: share lost per wrong try
+    tries_allowed: Mapped[int] = mapped_column(default=3, server_default='3')  # interactive: tries per question
+    cbm: Mapped[bool] = mapped_column(default=False, server_default=sa.false())  # certainty-based marking
 
     step: Mapped[Step] = relationship()
     questions: Mapped[list['Question']] = relationship(back_populates='quiz', order_by='Question.position',
@@ -126,7 +141,8 @@ class AttemptAnswer(db.Model):
     __tablename__ = 'quizzes_attempt_answers'
     __table_args__ = (sa.UniqueConstraint('attempt_id', 'question_id', name='uq_quizzes_attempt_answers_question'),
                       sa.CheckConstraint('fraction IS NULL OR (fraction >= 0 AND fraction <= 1)',
-                                         name='fraction_share'))
+                                         name='fraction_share'),
+                      sa.CheckConstraint('certainty IS NULL OR certainty IN (1, 2, 3)', name='certainty_level'))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(sa.ForeignKey('quizzes_attempts.id', ondelete='CASCADE'), index=True)
@@ -134,9 +150,36 @@ class AttemptAnswer(db.Model):
     response: Mapped[dict] = mapped_column(sa.JSON)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     fraction: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 5))  # set at grading (essays: by the trainer)
+    certainty: Mapped[int | None] = mapped_column()  # CBM: 1 low, 2 medium, 3 high; None: not given (assumed 1)
 
     attempt: Mapped[Attempt] = relationship(back_populates='answers')
     question: Mapped[Question] = relationship()
+    tries: Mapped[list['AnswerTry']] = relationship(back_populates='answer', order_by='AnswerTry.number',
+                                                    cascade='all, delete-orphan')
 
     def __repr__(self):
         return f'<AttemptAnswer attempt={self.attempt_id} question={self.question_id}>'
+
+
+class AnswerTry(db.Model):
+    """One "Check" of a question in interactive mode: the response as checked and its raw fraction."""
+
+    __tablename__ = 'quizzes_answer_tries'
+    __table_args__ = (sa.UniqueConstraint('answer_id', 'number', name='uq_quizzes_answer_tries_number'),
+                      sa.CheckConstraint('number >= 1', name='number_positive'),
+                      sa.CheckConstraint('fraction >= 0 AND fraction <= 1', name='fraction_share'),
+                      sa.CheckConstraint('certainty IS NULL OR certainty IN (1, 2, 3)', name='certainty_level'))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(sa.ForeignKey('quizzes_attempt_answers.id', ondelete='CASCADE'),
+                                           index=True)
+    number: Mapped[int] = mapped_column()
+    response: Mapped[dict] = mapped_column(sa.JSON)
+    certainty: Mapped[int | None] = mapped_column()
+    fraction: Mapped[Decimal] = mapped_column(sa.Numeric(6, 5))  # before the penalty
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    answer: Mapped[AttemptAnswer] = relationship(back_populates='tries')
+
+    def __repr__(self):
+        return f'<AnswerTry answer={self.answer_id} #{self.number} {self.fraction}>'

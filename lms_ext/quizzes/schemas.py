@@ -1,10 +1,12 @@
 """Shapes of quiz settings forms."""
 
+from decimal import Decimal
+
 from marshmallow import fields, validate
 
 from lms_ext.core.schemas import BaseSchema
 
-from .models import GradingMethod
+from .models import Behaviour, GradingMethod
 
 
 class QuizSettingsInput(BaseSchema):
@@ -18,6 +20,10 @@ class QuizSettingsInput(BaseSchema):
     shuffle_answers = fields.Boolean(load_default=False)
     show_feedback = fields.Boolean(load_default=False)
     show_right_answers = fields.Boolean(load_default=False)
+    behaviour = fields.Enum(Behaviour, by_value=True, load_default=Behaviour.deferred)
+    penalty_percent = fields.Decimal(load_default=Decimal('33.33333'), validate=validate.Range(min=0, max=100))
+    tries_allowed = fields.Integer(load_default=3, validate=validate.Range(min=1, max=10))
+    cbm = fields.Boolean(load_default=False)
 
 
 class QuestionOutcomesInput(BaseSchema):

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms_ext.accounts.models import Course, User
@@ -19,8 +20,8 @@ from lms_ext.core.errors import Conflict, InvalidInput, NotFound, PermissionDeni
 from lms_ext.core.i18n import _
 from lms_ext.core.time import utcnow
 
-from . import gift, question_types
-from .models import Attempt, AttemptAnswer, AttemptState, GradingMethod, Question, Quiz
+from . import behaviours, gift, question_types
+from .models import AnswerTry, Attempt, AttemptAnswer, AttemptState, Behaviour, GradingMethod, Question, Quiz
 from .signals import attempt_graded
 
 logger = logging.getLogger(__name__)
@@ -163,8 +164,34 @@ def _time_over(attempt: Attempt) -> bool:
     return bool(limit) and utcnow() > attempt.started_at + timedelta(minutes=limit, seconds=30)  # network grace
 
 
-def save_answer(attempt: Attempt, question_id: int, response: dict) -> AttemptAnswer:
-    """Autosave one response (the latest wins); validated against the question, never graded here."""
+def _clean_response(question: Question, response: dict) -> dict:
+    try:
+        return question_types.QUESTION_TYPES[question.qtype].validate_response(question.spec, response)
+    except ValidationError as exc:
+        raise InvalidInput(f'q{question.id}', '; '.join(
+            f'{k}: {" ".join(map(str, v)) if isinstance(v, list) else v}'
+            for k, v in exc.normalized_messages().items())) from exc
+
+
+def _clean_certainty(quiz: Quiz, question: Question, certainty) -> int | None:
+    """A CBM certainty 1..3 (None: not given); ignored when the quiz does not use CBM or the question is manual."""
+    if not quiz.cbm or not uses_certainty(question) or certainty in (None, ''):
+        return None
+    try:
+        level = int(certainty)
+    except (TypeError, ValueError):
+        level = 0
+    if level not in behaviours.CERTAINTIES:
+        raise InvalidInput(f'q{question.id}_certainty', _('Choose how certain you are: 1, 2 or 3.'))
+    return level
+
+
+def uses_certainty(question: Question) -> bool:
+    """Automatically graded questions ask for a certainty under CBM and can be checked in interactive mode."""
+    return question.qtype not in ('essay', 'description')
+
+
+def _editable_answer(attempt: Attempt, question_id: int) -> tuple[Question, AttemptAnswer | None]:
     if attempt.state is not AttemptState.in_progress:
         raise Conflict(_('This attempt was submitted; answers can no longer change.'))
     if _time_over(attempt):
@@ -172,29 +199,110 @@ def save_answer(attempt: Attempt, question_id: int, response: dict) -> AttemptAn
     if question_id not in attempt.question_ids:
         raise NotFound(_('This question is not part of your attempt.'))
     question = db.session.get(Question, question_id)
-    try:
-        clean = question_types.QUESTION_TYPES[question.qtype].validate_response(question.spec, response)
-    except ValidationError as exc:
-        raise InvalidInput(f'q{question_id}', '; '.join(
-            f'{k}: {" ".join(map(str, v)) if isinstance(v, list) else v}'
-            for k, v in exc.normalized_messages().items())) from exc
-    answer = next((a for a in attempt.answers if a.question_id == question_id), None)
+    return question, next((a for a in attempt.answers if a.question_id == question_id), None)
+
+
+def save_answer(attempt: Attempt, question_id: int, response: dict, certainty=None) -> AttemptAnswer:
+    """Autosave one response and its certainty (the latest wins); validated against the question, never graded.
+
+    A question finished in interactive mode keeps its last checked response: saving that same response again
+    changes nothing, any other raises Conflict.
+    """
+    question, answer = _editable_answer(attempt, question_id)
+    clean = _clean_response(question, response)
+    level = _clean_certainty(attempt.quiz, question, certainty)
+    if answer is not None and is_finished(attempt.quiz, answer):
+        if (answer.response, answer.certainty) == (clean, level):
+            return answer
+        raise Conflict(_('This question is finished; its answer can no longer change.'))
     if answer is None:
         answer = AttemptAnswer(attempt=attempt, question=question, response=clean)
         db.session.add(answer)
-    answer.response, answer.saved_at = clean, utcnow()
+    answer.response, answer.certainty, answer.saved_at = clean, level, utcnow()
     db.session.flush()
     return answer
+
+
+# --------------------------------------------------------------------------- interactive mode
+
+
+def is_finished(quiz: Quiz, answer: AttemptAnswer) -> bool:
+    """Interactive mode: the question is locked once a try was right or every try is used."""
+    if quiz.behaviour is not Behaviour.interactive or not answer.tries:
+        return False
+    return behaviours.is_right(answer.tries[-1].fraction) or len(answer.tries) >= quiz.tries_allowed
+
+
+def check_answer(attempt: Attempt, question_id: int, response: dict, certainty=None) -> AnswerTry:
+    """Interactive mode: save the response and grade it now as one try ("Check").
+
+    Checking the response of the last try again (a retry after a timeout, a double click) returns that try
+    and counts nothing.
+    """
+    if attempt.quiz.behaviour is not Behaviour.interactive:
+        raise Conflict(_('This quiz gives feedback after submitting, not per question.'))
+    question, answer = _editable_answer(attempt, question_id)
+    if not uses_certainty(question):
+        raise InvalidInput(f'q{question_id}', _('This question cannot be checked automatically.'))
+    last = answer.tries[-1] if answer is not None and answer.tries else None
+    answer = save_answer(attempt, question_id, response, certainty)
+    if last is not None and (last.response, last.certainty) == (answer.response, answer.certainty):
+        return last
+    try:
+        with db.session.begin_nested():
+            return _record_try(question, answer)
+    except IntegrityError:  # a simultaneous request (a double tap) recorded this try first: that one counts
+        db.session.expire(answer, ['tries'])
+        return answer.tries[-1]
+
+
+def _record_try(question: Question, answer: AttemptAnswer) -> AnswerTry:
+    grading = question_types.QUESTION_TYPES[question.qtype].grade(question.spec, answer.response)
+    attempt_try = AnswerTry(answer=answer, number=len(answer.tries) + 1, response=answer.response,
+                            certainty=answer.certainty, fraction=behaviours.share(Decimal(str(grading.fraction))))
+    db.session.add(attempt_try)
+    db.session.flush()
+    logger.info('%r checked question %s: try %s, fraction %s', answer.attempt, question.id, attempt_try.number,
+                attempt_try.fraction)
+    return attempt_try
+
+
+def try_mark(quiz: Quiz, attempt_try: AnswerTry) -> Decimal:
+    """The (penalised) mark of a try: max(0, fraction - penalty × earlier tries)."""
+    return behaviours.penalised(attempt_try.fraction, attempt_try.number - 1, quiz.penalty)
+
+
+def check_state(quiz: Quiz, question: Question, answer: AttemptAnswer | None) -> dict | None:
+    """What the attempt page shows under a checked question: its last try, feedback, mark and tries left."""
+    if answer is None or not answer.tries:
+        return None
+    last = answer.tries[-1]
+    finished = is_finished(quiz, answer)
+    return {'try': last, 'tries': len(answer.tries), 'tries_left': max(0, quiz.tries_allowed - len(answer.tries)),
+            'finished': finished, 'right': behaviours.is_right(last.fraction), 'mark': try_mark(quiz, last),
+            'grading': question_types.QUESTION_TYPES[question.qtype].grade(question.spec, last.response)}
+
+
+def _interactive_fraction(quiz: Quiz, question: Question, answer: AttemptAnswer) -> Decimal:
+    """At submission: the last try's mark, or the unchecked response graded as a last try (as Moodle does)."""
+    last = answer.tries[-1] if answer.tries else None
+    if last is None or (last.response, last.certainty) != (answer.response, answer.certainty):
+        last = _record_try(question, answer)
+    return try_mark(quiz, last)
 
 
 def submit(attempt: Attempt) -> Attempt:
     """Finish and grade the attempt. Submitting again (double click, retry) changes nothing."""
     if attempt.state is AttemptState.finished:
         return attempt
+    quiz = attempt.quiz
     questions = {q.id: q for q in questions_of(attempt)}
     for answer in attempt.answers:
         question = questions.get(answer.question_id)
         if question is None:
+            continue
+        if quiz.behaviour is Behaviour.interactive and uses_certainty(question):
+            answer.fraction = _interactive_fraction(quiz, question, answer)
             continue
         grading = question_types.QUESTION_TYPES[question.qtype].grade(question.spec, answer.response)
         if grading.fraction is not None:  # essays wait for the trainer
@@ -227,15 +335,44 @@ def has_passed(quiz: Quiz, learner: User, course: Course) -> bool:
 
 
 def review(attempt: Attempt) -> list[dict]:
-    """Per question: the response, its grading, and (if the quiz shows them) feedback and the right answer."""
+    """Per question: the response, its grading, its mark, and (interactive) its tries with their marks, and
+    (CBM) the certainty and the CBM mark; the template shows feedback and right answers if the quiz does."""
+    quiz = attempt.quiz
     answers = {a.question_id: a for a in attempt.answers}
     rows = []
     for question in questions_of(attempt):
         qtype = question_types.QUESTION_TYPES[question.qtype]
         answer = answers.get(question.id)
         grading = qtype.grade(question.spec, answer.response) if answer else None
-        rows.append({'question': question, 'answer': answer, 'grading': grading})
+        fraction = answer.fraction if answer is not None and answer.fraction is not None else (
+            None if grading is None or grading.fraction is None else Decimal(str(round(grading.fraction, 5))))
+        cbm = quiz.cbm and uses_certainty(question)
+        rows.append({'question': question, 'answer': answer, 'grading': grading, 'fraction': fraction,
+                     'tries': [(t, try_mark(quiz, t)) for t in answer.tries] if answer else [],
+                     'certainty': (answer.certainty if answer else None) if cbm else None,
+                     'cbm_mark': behaviours.cbm_mark(fraction or Decimal(0), answer.certainty if answer else None)
+                     if cbm else None})
     return rows
+
+
+def cbm_results(attempt: Attempt) -> behaviours.CbmSummary | None:
+    """The CBM average and accuracy of a graded attempt of a CBM quiz (None otherwise)."""
+    if not attempt.quiz.cbm or attempt.score is None:
+        return None
+    return behaviours.cbm_summary(_cbm_items(attempt))
+
+
+def _cbm_items(attempt: Attempt) -> list[behaviours.CbmItem]:
+    answers = {a.question_id: a for a in attempt.answers}
+    items = []
+    for question in questions_of(attempt):
+        if question.qtype == 'description':
+            continue
+        answer = answers.get(question.id)
+        fraction = answer.fraction if answer is not None and answer.fraction is not None else Decimal(0)
+        items.append(behaviours.CbmItem(question.mark, fraction, answer.certainty if answer else None,
+                                        uses_certainty(question)))
+    return items
 
 
 # --------------------------------------------------------------------------- authoring (drafts only)
@@ -249,6 +386,8 @@ def _require_draft(quiz: Quiz) -> None:
 def update_settings(quiz: Quiz, data: dict) -> Quiz:
     _require_draft(quiz)
     quiz.pass_mark = Decimal(data.pop('pass_mark_percent')) / 100
+    if 'penalty_percent' in data:
+        quiz.penalty = (data.pop('penalty_percent') / 100).quantize(Decimal('0.0000001'), rounding=ROUND_HALF_UP)
     for name, value in data.items():
         setattr(quiz, name, value)
     db.session.flush()
@@ -384,7 +523,10 @@ def _update_score(attempt: Attempt) -> None:
             return  # still waiting for another essay
         earned += (answer.fraction if answer is not None and answer.fraction is not None else 0) * question.mark
     was_pending = attempt.score is None
-    attempt.score = (earned / total if total else Decimal(1)).quantize(Decimal('0.00001'), rounding=ROUND_HALF_UP)
+    if attempt.quiz.cbm:
+        attempt.score = behaviours.cbm_summary(_cbm_items(attempt)).score
+    else:
+        attempt.score = behaviours.share(earned / total if total else Decimal(1))
     db.session.flush()
     if was_pending:
         attempt_graded.send(attempt, learner=attempt.learner, course=attempt.course, quiz=attempt.quiz,

@@ -67,19 +67,34 @@ FORM_READERS = {'multichoice': _choice, 'multiresponse': _choices, 'truefalse': 
                 'numerical': _number, 'matching': _pairs, 'essay': _text}
 
 
+def _form_response(question, form) -> dict | None:
+    reader = FORM_READERS.get(question.qtype)
+    return reader(form, f'q{question.id}') if reader else None
+
+
 def _save_form(attempt: Attempt, form) -> dict[str, list[str]]:
-    """Save every answered question of a posted form; errors by question field."""
+    """Save every answered question of a posted form (and its certainty); errors by question field."""
     errors = {}
     for question in services.questions_of(attempt):
-        reader = FORM_READERS.get(question.qtype)
-        response = reader(form, f'q{question.id}') if reader else None
+        response = _form_response(question, form)
         if response is None:
             continue
         try:
-            services.save_answer(attempt, question.id, response)
+            services.save_answer(attempt, question.id, response, form.get(f'q{question.id}_certainty'))
         except InvalidInput as exc:
             errors.update(exc.errors)
     return errors
+
+
+def _check_form(attempt: Attempt, form) -> dict[str, list[str]]:
+    """The no-JavaScript "Check" button of one question (interactive mode): grade it as a try."""
+    question_id = form.get('check', type=int)
+    question = next((q for q in services.questions_of(attempt) if q.id == question_id), None) or abort(404)
+    response = _form_response(question, form)
+    if response is None:
+        return {f'q{question.id}': [_('Answer the question before checking it.')]}
+    services.check_answer(attempt, question.id, response, form.get(f'q{question.id}_certainty'))
+    return {}
 
 
 @bp.post('/courses/<int:course_id>/quizzes/<int:quiz_id>/attempt')
@@ -102,10 +117,12 @@ def attempt(course_id: int, attempt_id: int):
     if attempt.state is AttemptState.finished:
         return redirect(url_for('quizzes.review', course_id=course_id, attempt_id=attempt_id))
     errors = {}
-    if request.method == 'POST':  # the no-JavaScript "Save" and "Submit" buttons
+    if request.method == 'POST':  # the no-JavaScript "Save", "Check" and "Submit" buttons
         try:
             with unit_of_work():
                 errors = _save_form(attempt, request.form)
+                if not errors and request.form.get('check'):
+                    errors = _check_form(attempt, request.form)
                 if not errors and request.form.get('submit'):
                     services.submit(attempt)
         except DomainError as exc:
@@ -113,14 +130,18 @@ def attempt(course_id: int, attempt_id: int):
         if not errors:
             if request.form.get('submit'):
                 return redirect(url_for('quizzes.review', course_id=course_id, attempt_id=attempt_id), 303)
+            if request.form.get('check'):
+                return redirect(url_for('quizzes.attempt', course_id=course_id, attempt_id=attempt_id,
+                                        _anchor='q' + request.form['check']), 303)
             flash(_('Your answers are saved.'), 'success')
             return redirect(url_for('quizzes.attempt', course_id=course_id, attempt_id=attempt_id), 303)
     questions = services.questions_of(attempt)
-    answers = {a.question_id: a.response for a in attempt.answers}
+    answers = {a.question_id: a for a in attempt.answers}
     shuffle = attempt.seed if attempt.quiz.shuffle_answers else None
-    shown = [(q, question_types.QUESTION_TYPES[q.qtype].display(q.spec, shuffle_seed=shuffle)) for q in questions]
-    return render_template('quizzes/attempt.html', course=course, attempt=attempt, shown=shown, answers=answers,
-                           errors=errors), 422 if errors else 200
+    shown = [(q, question_types.QUESTION_TYPES[q.qtype].display(q.spec, shuffle_seed=shuffle),
+              services.check_state(attempt.quiz, q, answers.get(q.id))) for q in questions]
+    return render_template('quizzes/attempt.html', course=course, attempt=attempt, quiz=attempt.quiz, shown=shown,
+                           answers=answers, errors=errors), 422 if errors else 200
 
 
 @bp.post('/courses/<int:course_id>/attempts/<int:attempt_id>/answers/<int:question_id>')
@@ -128,10 +149,29 @@ def autosave(course_id: int, attempt_id: int, question_id: int):
     """Saves one answer as it is given (JSON). Repeating the same request is harmless."""
     course = _course(course_id)
     attempt = _own_attempt(course, attempt_id)
+    payload = request.get_json(silent=True) or {}
+    certainty = payload.pop('certainty', None) if isinstance(payload, dict) else None
     with unit_of_work():
-        answer = services.save_answer(attempt, question_id, request.get_json(silent=True) or {})
+        answer = services.save_answer(attempt, question_id, payload, certainty)
         saved_at = answer.saved_at.isoformat()
     return jsonify(saved=True, saved_at=saved_at)
+
+
+@bp.post('/courses/<int:course_id>/attempts/<int:attempt_id>/answers/<int:question_id>/check')
+def check(course_id: int, attempt_id: int, question_id: int):
+    """Interactive mode: grade one question now as a try (JSON). Repeating the same check counts once."""
+    course = _course(course_id)
+    attempt = _own_attempt(course, attempt_id)
+    payload = request.get_json(silent=True) or {}
+    certainty = payload.pop('certainty', None) if isinstance(payload, dict) else None
+    with unit_of_work():
+        services.check_answer(attempt, question_id, payload, certainty)
+    question = services.get_question(question_id)
+    answer = next(a for a in attempt.answers if a.question_id == question_id)
+    state = services.check_state(attempt.quiz, question, answer)
+    return jsonify(tries=state['tries'], tries_left=state['tries_left'], finished=state['finished'],
+                   right=state['right'], mark=float(state['mark']),
+                   html=render_template('quizzes/_check_result.html', quiz=attempt.quiz, q=question, check=state))
 
 
 @bp.post('/courses/<int:course_id>/attempts/<int:attempt_id>/submit')
@@ -157,6 +197,7 @@ def review(course_id: int, attempt_id: int):
     allowed, reason = services.can_start(quiz, attempts)
     return render_template('quizzes/review.html', course=course, attempt=attempt, quiz=quiz,
                            rows=services.review(attempt), grade=services.quiz_grade(quiz, signed_in_user(), course),
+                           cbm=services.cbm_results(attempt),
                            passed=services.has_passed(quiz, signed_in_user(), course), can_retry=allowed,
                            retry_reason=reason, step=quiz.step, module=quiz.step.version.module)
 

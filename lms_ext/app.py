@@ -81,8 +81,10 @@ def _register_activities() -> None:
     from lms_ext.content import activities
     from lms_ext.content.models import StepKind
     from lms_ext.practical.services import checklists
+    from lms_ext.quizzes import activity as quiz_activity
 
     activities.register(StepKind.practical, checklists.HOOKS)
+    activities.register(StepKind.quiz, quiz_activity.HOOKS)
 
 
 def _register_blueprints(app: Flask) -> None:

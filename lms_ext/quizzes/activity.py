@@ -1,0 +1,84 @@
+"""A quiz travels with its module: in module packages (settings, the questions as GIFT, outcome links) and
+into new drafts. Registered for `StepKind.quiz` in `content.activities` by the app factory."""
+
+from decimal import Decimal
+
+from marshmallow import ValidationError
+
+from lms_ext.content import activities
+from lms_ext.content.models import Step
+from lms_ext.core.i18n import _
+
+from . import gift, services
+from .schemas import QuizSettingsInput
+
+SETTINGS = ('attempts_allowed', 'grading_method', 'delay_minutes', 'time_limit_minutes', 'draw_count',
+            'shuffle_questions', 'shuffle_answers', 'show_feedback', 'show_right_answers', 'behaviour',
+            'tries_allowed', 'cbm')
+
+
+def _plain(value):
+    return value.value if hasattr(value, 'value') else value
+
+
+def export_data(step: Step) -> dict | None:
+    quiz = services.quiz_for_step(step)
+    if quiz is None:
+        return None
+    settings = {name: _plain(getattr(quiz, name)) for name in SETTINGS}
+    settings['pass_mark_percent'] = int((quiz.pass_mark * 100).to_integral_value())
+    settings['penalty_percent'] = float(quiz.penalty * 100)
+    outcomes = [{'question': q.position, 'outcomes': sorted(o.position for o in q.outcomes)}
+                for q in quiz.questions if q.outcomes]
+    return {'settings': settings, 'gift': services.export_gift(quiz), 'outcomes': outcomes}
+
+
+def check_data(data: dict, outcome_count: int) -> list[tuple[tuple, str]]:
+    if not isinstance(data, dict):
+        return [((), _('A quiz needs settings and its questions in GIFT.'))]
+    problems = []
+    try:
+        QuizSettingsInput().load(data.get('settings') or {})
+    except ValidationError as exc:
+        problems += [(('settings', field), ' '.join(map(str, messages)))
+                     for field, messages in exc.normalized_messages().items()]
+    text = data.get('gift')
+    if not isinstance(text, str):
+        return problems + [(('gift',), _('The questions must be GIFT text.'))]
+    parsed = gift.parse_gift(text)
+    problems += [(('gift',), _('line %(line)s, column %(column)s: %(message)s', line=issue.line,
+                               column=issue.column, message=issue.message)) for issue in parsed.errors]
+    links = data.get('outcomes') or []
+    if not isinstance(links, list):
+        return problems + [(('outcomes',), _('Outcome links are a list of {question, outcomes}.'))]
+    for i, link in enumerate(links):
+        question = link.get('question') if isinstance(link, dict) else None
+        positions = link.get('outcomes') if isinstance(link, dict) else None
+        if not (isinstance(question, int) and 1 <= question <= len(parsed.questions)):
+            problems.append((('outcomes', i, 'question'), _('There is no question %(n)s.', n=question)))
+        if not (isinstance(positions, list) and all(isinstance(p, int) and 1 <= p <= outcome_count
+                                                    for p in positions)):
+            problems.append((('outcomes', i, 'outcomes'), _('The module has only %(n)d learning outcomes.',
+                                                            n=outcome_count)))
+    return problems
+
+
+def import_data(step: Step, data: dict) -> None:
+    settings = QuizSettingsInput().load(data.get('settings') or {})
+    quiz = services.ensure_quiz(step)
+    services.update_settings(quiz, {**settings, 'penalty_percent': Decimal(str(settings['penalty_percent']))})
+    questions = services.import_gift(quiz, data['gift'])
+    outcome_ids = {o.position: o.id for o in step.version.outcomes}
+    for link in data.get('outcomes') or []:
+        services.set_question_outcomes(questions[link['question'] - 1], [outcome_ids[p] for p in link['outcomes']])
+
+
+def copy(source: Step, target: Step) -> None:
+    """A new draft gets the same quiz: settings, questions and their outcome links (by position)."""
+    data = export_data(source)
+    if data is not None:
+        import_data(target, data)
+
+
+HOOKS = activities.ActivityHooks(export_data=export_data, check_data=check_data, import_data=import_data,
+                                 copy=copy)

@@ -82,9 +82,11 @@ def _register_activities() -> None:
     from lms_ext.content.models import StepKind
     from lms_ext.practical.services import checklists
     from lms_ext.quizzes import activity as quiz_activity
+    from lms_ext.self_assessment import activity as self_assessment_activity
 
     activities.register(StepKind.practical, checklists.HOOKS)
     activities.register(StepKind.quiz, quiz_activity.HOOKS)
+    activities.register(StepKind.self_assessment, self_assessment_activity.HOOKS)
 
 
 def _register_blueprints(app: Flask) -> None:

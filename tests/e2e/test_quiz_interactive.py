@@ -4,6 +4,7 @@ the feedback at once, tries again and gets the penalised mark, then the CBM resu
 server, since it publishes a version."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, assert_basic_accessibility, assert_fits_phone, open_activity_as
 from tests.live import LiveTool
@@ -74,9 +75,9 @@ def test_learner_checks_a_wrong_answer_tries_again_and_gets_the_penalised_mark(o
             guard.get_by_label('True').check()
         with page.expect_response(lambda r: r.url.endswith('/check') and r.status == 200):
             guard.get_by_role('button', name='Check').click()
-        result = guard.locator('.check-result')
-        assert 'Not right.' in result.inner_text() and '2 tries left' in result.inner_text()
-        assert 'No: it must stay on.' in result.inner_text()
+        result = guard.locator('.check-result')  # filled in by the page's script after the response
+        expect(result).to_contain_text('Not right.')
+        assert '2 tries left' in result.inner_text() and 'No: it must stay on.' in result.inner_text()
         assert_fits_phone(page)
 
         page.reload()  # the try survives a reload
@@ -86,6 +87,7 @@ def test_learner_checks_a_wrong_answer_tries_again_and_gets_the_penalised_mark(o
         guard.get_by_label('C2: fairly sure (above 67%). Right: 2 marks, wrong: −2').check()
         with page.expect_response(lambda r: r.url.endswith('/check') and r.status == 200):
             guard.get_by_role('button', name='Check').click()
+        expect(guard.locator('.check-result')).to_contain_text('Try 2 of 3')
         text = guard.locator('.check-result').inner_text()
         assert 'Right.' in text and 'Try 2 of 3: mark 66.7%.' in text and 'Right: the guard stays on.' in text
         assert guard.get_by_label('True').is_disabled() and guard.get_by_role('button', name='Check').count() == 0

@@ -5,6 +5,7 @@ by the workshop mentor → a last look back → the module completed → the lea
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, assert_basic_accessibility, assert_fits_phone, open_activity_as
 
@@ -39,8 +40,10 @@ def _answer_the_quiz(page) -> None:
     page.locator('fieldset[data-qtype=multichoice]').get_by_label('at least the rated speed of the grinder').check()
     page.locator('fieldset[data-qtype=truefalse]').get_by_label('True').check()
     page.locator('fieldset[data-qtype=shortanswer] input').fill('guard')
-    page.locator('fieldset[data-qtype=numerical] input').fill('30')
-    # the tap on the button blurs the number field, whose autosave shows "Saved": the button must not move
+    number = page.locator('fieldset[data-qtype=numerical]')
+    number.locator('input').fill('30')
+    number.locator('input').blur()
+    expect(number.locator('.save-state')).to_have_text('Saved')  # every answer is on the server
     page.get_by_role('button', name='Submit for grading').click()
     page.wait_for_url('**/review')
     assert 'Passed' in page.locator('main').inner_text()

@@ -118,7 +118,7 @@ def _assessment_facts(run: ModuleProgress) -> tuple[Decimal | None, object, dict
     quiz_rows, grades, signoffs = [], [], []
     for step in run.version.steps:
         if step.kind is StepKind.quiz:
-            quiz = quizzes.quiz_for_step(step)
+            quiz = quizzes.quiz_for_step(step, questions=False)
             grade = quizzes.quiz_grade(quiz, run.learner, run.course) if quiz is not None else None
             if grade is not None:
                 grades.append(grade)
@@ -128,7 +128,7 @@ def _assessment_facts(run: ModuleProgress) -> tuple[Decimal | None, object, dict
             signoffs.append({'title': step.title, 'signed_off_at': done[step.id].isoformat(timespec='seconds')})
     ratings = practical.mentor_outcome_ratings(run.course, run.version, learner=run.learner)
     outcome_levels = [{'outcome': o.text, 'level': ratings[(run.learner_id, o.id)]}
-                      for o in run.version.outcomes if (run.learner_id, o.id) in ratings]
+                      for o in run.version.outcomes if (run.learner_id, o.id) in ratings] if ratings else []
     evidence = {
         'units_done': sum(1 for s in run.version.steps if s.kind is StepKind.unit and s.id in done),
         'self_assessment_stages_done': sum(1 for s in run.version.steps

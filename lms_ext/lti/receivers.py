@@ -28,7 +28,7 @@ def module_grade(run) -> Decimal:
     (completion itself is then the achievement)."""
     graded = [quizzes.quiz_grade(quiz, run.learner, run.course)
               for step in run.version.steps if step.kind is StepKind.quiz
-              if (quiz := quizzes.quiz_for_step(step)) is not None]
+              if (quiz := quizzes.quiz_for_step(step, questions=False)) is not None]
     graded = [g for g in graded if g is not None]
     share = sum(graded) / len(graded) if graded else Decimal(1)
     return (share * HUNDRED).quantize(Decimal('0.01'))

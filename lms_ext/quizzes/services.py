@@ -27,8 +27,10 @@ from .signals import attempt_graded
 logger = logging.getLogger(__name__)
 
 
-def quiz_for_step(step: Step) -> Quiz | None:
-    return db.session.scalar(sa.select(Quiz).where(Quiz.step_id == step.id).options(selectinload(Quiz.questions)))
+def quiz_for_step(step: Step, *, questions: bool = True) -> Quiz | None:
+    """The quiz of a quiz step, with its questions loaded (`questions=False`: the settings only, for grades)."""
+    query = sa.select(Quiz).where(Quiz.step_id == step.id)
+    return db.session.scalar(query.options(selectinload(Quiz.questions)) if questions else query)
 
 
 def ensure_quiz(step: Step, **settings) -> Quiz:

@@ -164,3 +164,29 @@ def test_roster_follows_paging(setup):
     subs = {m['user_id'] for m in members}
     assert {f'roster-{n}' for n in range(5)} <= subs and setup['sub'] in subs
     assert len(members) == len(platform.members())  # every page was fetched (2 per page)
+
+
+def test_trainer_makes_a_roster_member_a_mentor_from_the_platform_roster(setup, client, db_session):
+    from lms_ext.accounts import services as accounts
+    from lms_ext.accounts.models import Role
+    from tests.conftest import login
+
+    platform, link = setup['platform'], setup['link']
+    platform.add_member(PlatformUser.instructor('workshop-meister', given_name='Walter', family_name='Meister'))
+    trainer = User(kind=UserKind.lti, issuer=platform.issuer, subject=f'trainer-{link.resource_link_id}', name='T')
+    db_session.add(trainer)
+    accounts.enroll(trainer, link.course, Role.instructor)
+    login(client, trainer)
+    page = client.get(f'/links/{link.id}/roster').get_data(as_text=True)
+    rows = {row.split('</td>')[0].rsplit('>', 1)[-1]: row for row in page.split('<tr>')[2:]}
+    assert 'Make mentor' in rows['Walter Meister'] and 'Make mentor' not in rows[f"Learner {setup['sub']}"]
+
+    made = client.post(f'/links/{link.id}/roster/mentors', data={'user_id': 'workshop-meister'})
+    assert made.status_code == 303
+    walter = db_session.query(User).filter_by(issuer=platform.issuer, subject='workshop-meister').one()
+    assert walter.name == 'Walter Meister' and Role.mentor in accounts.roles_in(walter, link.course)
+    assert '✓ mentor' in client.get(f'/links/{link.id}/roster').get_data(as_text=True)
+
+    refused = client.post(f'/links/{link.id}/roster/mentors', data={'user_id': setup['sub']}, follow_redirects=True)
+    assert 'is a learner in this course' in refused.get_data(as_text=True)
+    assert client.post(f'/links/{link.id}/roster/mentors', data={'user_id': 'nobody'}).status_code == 404

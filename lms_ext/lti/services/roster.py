@@ -4,7 +4,7 @@ import logging
 
 import sqlalchemy as sa
 
-from lms_ext.accounts.models import Course
+from lms_ext.accounts.models import Course, User, UserKind
 from lms_ext.core.db import db
 
 from .. import adapter
@@ -33,3 +33,25 @@ def fetch_roster(link: ResourceLink, cache: Store) -> list[dict]:
         'roles': sorted({r.rsplit('#', 1)[-1] for r in m.get('roles', [])})} for m in members]
     logger.info('Roster of %r: %d member(s)', link.course, len(roster))
     return sorted(roster, key=lambda m: (m['name'] or '').lower())
+
+
+def member_user(link: ResourceLink, member: dict) -> User:
+    """The local user for a roster member (created from the platform's data if they never launched)."""
+    user = db.session.scalar(sa.select(User).where(User.issuer == link.platform.issuer,
+                                                   User.subject == member['user_id']))
+    if user is None:
+        user = User(kind=UserKind.lti, issuer=link.platform.issuer, subject=member['user_id'])
+        db.session.add(user)
+    user.name = member['name'] or user.name
+    user.email = (member['email'] or '').lower() or user.email
+    db.session.flush()
+    return user
+
+
+def find_member(members: list[dict], user_id: str) -> dict | None:
+    """A member of a freshly fetched roster (never of data the browser sent)."""
+    return next((m for m in members if m['user_id'] == user_id), None)
+
+
+def is_learner(member: dict) -> bool:
+    return 'Learner' in member['roles'] or 'Student' in member['roles']

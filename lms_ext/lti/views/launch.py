@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 from marshmallow import ValidationError
 
@@ -14,6 +14,7 @@ from lms_ext.core.errors import InvalidInput
 from lms_ext.core.extensions import csrf, limiter
 from lms_ext.core.i18n import SESSION_LOCALE_KEY, _
 from lms_ext.learning_styles import services as preferences
+from lms_ext.practical.services import mentors
 
 from .. import adapter
 from ..schemas import DeepLinkSelectionInput
@@ -175,4 +176,32 @@ def link_roster(link_id: int):
         except adapter.ServiceFailed as exc:
             logger.warning('Roster of %r unavailable: %s', link.course, exc)
             error = _('The roster could not be fetched from your learning platform just now. Try again later.')
-    return render_template('lti/roster.html', link=link, members=members, error=error)
+    mentor_subjects = {u.subject for u in mentors.mentors_of(link.course) if u.issuer == link.platform.issuer}
+    return render_template('lti/roster.html', link=link, members=members, error=error,
+                           mentor_subjects=mentor_subjects, is_learner=roster.is_learner)
+
+
+@bp.post('/links/<int:link_id>/roster/mentors')
+def roster_designate(link_id: int):
+    """A trainer makes a roster member a workshop mentor (Moodle never launches anyone as Mentor). The member
+    is looked up in a freshly fetched roster, never taken from what the browser sent."""
+    link = launches.get_resource_link(link_id) or abort(404)
+    require_course_role(link.course, Role.instructor)
+    source = roster.roster_link(link.course) or abort(409)
+    try:
+        with unit_of_work():
+            member = roster.find_member(roster.fetch_roster(source, token_cache()), request.form.get('user_id', ''))
+            if member is None:
+                abort(404)
+            if roster.is_learner(member):
+                raise InvalidInput('user_id', _('%(name)s is a learner in this course and cannot sign off learners '
+                                                'here.', name=member['name']))
+            user = roster.member_user(link, member)
+            mentors.designate_mentor(link.course, user)
+    except adapter.ServiceFailed:
+        flash(_('The roster could not be fetched from your learning platform just now. Try again later.'), 'error')
+    except InvalidInput as exc:
+        flash(exc.message, 'error')
+    else:
+        flash(_('%(name)s is now a mentor in this course.', name=member['name']), 'success')
+    return redirect(url_for('lti.link_roster', link_id=link.id), 303)

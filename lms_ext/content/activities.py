@@ -31,6 +31,15 @@ class ActivityHooks:
 _HOOKS: dict[StepKind, ActivityHooks] = {}
 
 
+def problems_from(messages, prefix: tuple = ()) -> list[tuple[tuple, str]]:
+    """Marshmallow's nested error messages as (field path, message) pairs, the shape `check_data` returns."""
+    if isinstance(messages, dict):
+        return [item for key, value in messages.items() for item in problems_from(value, prefix + (key,))]
+    if isinstance(messages, list):
+        return [item for message in messages for item in problems_from(message, prefix)]
+    return [(prefix, str(messages))]
+
+
 def register(kind: StepKind, hooks: ActivityHooks) -> None:
     _HOOKS[kind] = hooks
 

@@ -40,8 +40,7 @@ def check_data(data: dict, outcome_count: int) -> list[tuple[tuple, str]]:
     try:
         QuizSettingsInput().load(data.get('settings') or {})
     except ValidationError as exc:
-        problems += [(('settings', field), ' '.join(map(str, messages)))
-                     for field, messages in exc.normalized_messages().items()]
+        problems += activities.problems_from(exc.normalized_messages(), ('settings',))
     text = data.get('gift')
     if not isinstance(text, str):
         return problems + [(('gift',), _('The questions must be GIFT text.'))]

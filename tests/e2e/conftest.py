@@ -14,9 +14,14 @@ def live_server():
     tool.stop()
 
 
+def phone_context(browser):
+    """A new browser context the size of a phone (a second person's phone in two-party tests)."""
+    return browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+
+
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = phone_context(browser)
     page = context.new_page()
     yield page
     context.close()

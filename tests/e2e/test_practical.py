@@ -5,15 +5,11 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import PHONE, assert_basic_accessibility, assert_fits_phone, open_activity_as
+from tests.e2e.conftest import assert_basic_accessibility, assert_fits_phone, open_activity_as, phone_context
 
 pytestmark = pytest.mark.e2e
 
 PRACTICAL_STEP = 'Show it in the workshop'
-
-
-def _phone(browser):
-    return browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
 
 
 def _open_practical_step(page, live_server) -> None:
@@ -26,7 +22,7 @@ def _open_practical_step(page, live_server) -> None:
 
 
 def test_learner_and_mentor_sign_off_in_person_on_two_phones(live_server, browser):
-    learner_context, mentor_context = _phone(browser), _phone(browser)
+    learner_context, mentor_context = phone_context(browser), phone_context(browser)
     try:
         learner, mentor = learner_context.new_page(), mentor_context.new_page()
         _open_practical_step(learner, live_server)

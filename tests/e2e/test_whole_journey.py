@@ -7,13 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, assert_basic_accessibility, assert_fits_phone, open_activity_as
+from tests.e2e.conftest import assert_basic_accessibility, assert_fits_phone, open_activity_as, phone_context
 
 pytestmark = pytest.mark.e2e
-
-
-def _phone(browser):
-    return browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
 
 
 def _go_to(page, title: str) -> None:
@@ -78,7 +74,7 @@ def _signed_off_by_maria(learner, mentor, live_server) -> None:
 
 
 def test_a_newcomer_walks_the_whole_journey_to_the_badge(live_server, browser):
-    learner_context, mentor_context = _phone(browser), _phone(browser)
+    learner_context, mentor_context = phone_context(browser), phone_context(browser)
     try:
         learner, mentor = learner_context.new_page(), mentor_context.new_page()
         learner.goto(live_server + '/demo/')

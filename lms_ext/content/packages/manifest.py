@@ -19,7 +19,7 @@ from marshmallow.error_store import merge_errors
 from lms_ext.core.i18n import _, _l
 from lms_ext.core.schemas import BaseSchema
 
-from .. import formats
+from .. import activities, formats
 from ..models import AssetKind, StepKind
 from ..schemas import ModuleInput, StepInput
 from .archive import ASSETS_DIR, MANIFEST
@@ -207,20 +207,9 @@ class Manifest:
 
     def report(self, findings: Findings, messages: dict | list) -> None:
         """Marshmallow's nested messages, one per line, in the order of the file."""
-        flat = sorted(_flatten(messages, ()), key=lambda item: self.line_of(item[0]))
+        flat = sorted(activities.problems_from(messages), key=lambda item: self.line_of(item[0]))
         for path, message in flat:
             self.error(findings, path, message)
-
-
-def _flatten(messages: Any, path: Path):
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            yield from _flatten(value, path + (key,))
-    elif isinstance(messages, list):
-        for message in messages:
-            yield from _flatten(message, path)
-    else:
-        yield path, str(messages)
 
 
 def _display(path: Path) -> str:

@@ -92,7 +92,7 @@ def check_data(data: dict, outcome_count: int) -> list[tuple[tuple, str]]:
     try:
         loaded = PackageChecklistInput().load(data)
     except ValidationError as exc:
-        return list(_flatten(exc.normalized_messages(), ()))
+        return activities.problems_from(exc.normalized_messages())
     problems = []
     for i, criterion in enumerate(loaded['criteria']):
         for j, position in enumerate(criterion['outcomes']):
@@ -104,17 +104,6 @@ def check_data(data: dict, outcome_count: int) -> list[tuple[tuple, str]]:
     except InvalidInput as exc:
         problems.append((('min_other_met',), exc.message))
     return problems
-
-
-def _flatten(messages, path: tuple):
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            yield from _flatten(value, path + (key,))
-    elif isinstance(messages, list):
-        for message in messages:
-            yield from _flatten(message, path)
-    else:
-        yield path, str(messages)
 
 
 def import_data(step: Step, data: dict) -> None:

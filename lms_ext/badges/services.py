@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms_ext.accounts.models import Course, User
 from lms_ext.content.models import ModuleVersion, StepKind
@@ -126,7 +127,8 @@ def _assessment_facts(run: ModuleProgress) -> tuple[Decimal | None, object, dict
                               'pass_mark': None if quiz is None else str(_percent(quiz.pass_mark))})
         elif step.kind is StepKind.practical and step.id in done:
             signoffs.append({'title': step.title, 'signed_off_at': done[step.id].isoformat(timespec='seconds')})
-    ratings = practical.mentor_outcome_ratings(run.course, run.version, learner=run.learner)
+    # The mentor's levels come from a sealed sign-off, which completes the practical step: none without one.
+    ratings = practical.mentor_outcome_ratings(run.course, run.version, learner=run.learner) if signoffs else {}
     outcome_levels = [{'outcome': o.text, 'level': ratings[(run.learner_id, o.id)]}
                       for o in run.version.outcomes if (run.learner_id, o.id) in ratings] if ratings else []
     evidence = {
@@ -142,40 +144,45 @@ def _assessment_facts(run: ModuleProgress) -> tuple[Decimal | None, object, dict
 
 
 def issue_for_completion(run: ModuleProgress) -> Assertion:
-    """The learner's assertion for the run's version: created once (a unique constraint guards concurrent
-    completions), issued at once when the learner has an e-mail address, else when they confirm one.
+    """The learner's assertion for the run's version: created once, issued at once when the learner has an
+    e-mail address, else when they confirm one. The (learner, version) unique constraint decides between
+    concurrent completions: the INSERT of the losers fails in its savepoint and they read the winner's row.
     A badge revoked because the run was reopened is reinstated when the run completes again."""
-    existing = _assertion_of(run.learner, run.version)
-    if existing is not None:
-        if existing.revocation_kind is RevocationKind.reopened:
-            _reinstate(existing)
-        return existing
     badge_class = badge_class_for(run.version, run.course)
     grade, signed_off_at, evidence = _assessment_facts(run)
     email = recipient_email(run.learner)
+    salt = secrets.token_hex(16)
+    values = {'public_id': _public_id(), 'badge_class_id': badge_class.id, 'learner_id': run.learner_id,
+              'version_id': run.version_id, 'course_id': run.course_id, 'salt': salt,
+              'completed_at': run.completed_at or utcnow(), 'grade': grade, 'signed_off_at': signed_off_at,
+              'evidence': evidence, **(_issue_values(email, salt) if email else {})}
     try:
         with db.session.begin_nested():
-            assertion = Assertion(public_id=_public_id(), badge_class=badge_class, learner=run.learner,
-                                  version=run.version, course=run.course, salt=secrets.token_hex(16),
-                                  completed_at=run.completed_at or utcnow(), grade=grade,
-                                  signed_off_at=signed_off_at, evidence=evidence)
-            if email:
-                _issue(assertion, email)
-            db.session.add(assertion)
-    except IntegrityError:
-        logger.info('Concurrent completion of %r: the badge exists already', run)
-        return _assertion_of(run.learner, run.version)
+            assertion = db.session.scalar(sa.insert(Assertion).returning(Assertion), [values])
+    except IntegrityError:  # completed before (or concurrently): the existing row stands
+        existing = _assertion_of(run.learner, run.version)
+        if existing.revocation_kind is RevocationKind.reopened:
+            _reinstate(existing)
+        return existing
+    set_committed_value(assertion, 'badge_class', badge_class)  # held here, so baking needs no reload
+    if email:
+        db.session.add(AssertionEvent(assertion_id=assertion.id, action=AssertionAction.issued))
     logger.info('%r %s', assertion, 'issued' if email else 'awaits an e-mail address')
     return assertion
 
 
-def _issue(assertion: Assertion, email: str) -> None:
-    """Set the recipient and the issue date (the caller flushes)."""
+def _issue_values(email: str, salt: str) -> dict:
+    """The recipient and the issue (and expiry) date of an assertion issued now to `email`."""
     now = utcnow()
-    assertion.recipient_hash = ob2.hash_email(email, assertion.salt)
-    assertion.issued_on = now
     valid_days = current_app.config.get('BADGE_VALID_DAYS')
-    assertion.expires_at = now + timedelta(days=valid_days) if valid_days else None
+    return {'recipient_hash': ob2.hash_email(email, salt), 'issued_on': now,
+            'expires_at': now + timedelta(days=valid_days) if valid_days else None}
+
+
+def _issue(assertion: Assertion, email: str) -> None:
+    """Issue an assertion that awaited an e-mail address (the caller flushes)."""
+    for name, value in _issue_values(email, assertion.salt).items():
+        setattr(assertion, name, value)
     assertion.events.append(AssertionEvent(action=AssertionAction.issued))
 
 

@@ -15,9 +15,8 @@ from typing import Any, Protocol
 import redis
 import sqlalchemy as sa
 from flask import Flask, current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
-from lms_ext.core.db import db
+from lms_ext.core.db import conflict_insert, db
 from lms_ext.core.time import utcnow
 
 from .models import StoreEntry
@@ -38,9 +37,7 @@ class DatabaseStore:
         if random.random() < 0.02:  # purge expired entries now and then, not on every write
             db.session.execute(sa.delete(StoreEntry).where(StoreEntry.expires_at < now))
         row = {'key': key, 'value': value, 'expires_at': now + timedelta(seconds=ttl)}
-        dialect = postgresql if db.session.get_bind().dialect.name == 'postgresql' else sqlite
-        insert = dialect.insert(StoreEntry)
-        db.session.execute(insert.values(row).on_conflict_do_update(
+        db.session.execute(conflict_insert(StoreEntry).values(row).on_conflict_do_update(
             index_elements=['key'], set_={'value': row['value'], 'expires_at': row['expires_at']}))
 
     def get(self, key: str) -> Any | None:

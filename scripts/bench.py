@@ -165,6 +165,8 @@ def main() -> None:
     parser.add_argument('--clients', type=int, default=4, help='client processes (browsers in parallel)')
     parser.add_argument('--workers', type=int, default=3, help='gunicorn worker processes')
     parser.add_argument('--threads', type=int, default=1, help='threads per gunicorn worker')
+    parser.add_argument('--redis', default=os.environ.get('TEST_REDIS_URL', 'redis://127.0.0.1:6379/14'),
+                        help="Redis for the LTI state/nonce store, as with several app processes ('' = the database)")
     parser.add_argument('--database', default=os.environ.get('TEST_POSTGRES_URL',
                                                              'postgresql://postgres@127.0.0.1:5432/test'))
     args = parser.parse_args()
@@ -178,7 +180,7 @@ def main() -> None:
     from tests.live import serve_json
     jwks_server = serve_json(_jwks(key))
     tool = LiveTool(label='bench', workers=args.workers, threads=args.threads,
-                    env={'LOG_LEVEL': 'ERROR', 'RATELIMIT_ENABLED': '0'})
+                    env={'LOG_LEVEL': 'ERROR', 'RATELIMIT_ENABLED': '0', 'REDIS_URL': args.redis})
     tool.start()
     try:
         tool.cli('lti', 'add-platform', '--issuer', ISSUER, '--client-id', CLIENT_ID,
@@ -191,7 +193,7 @@ def main() -> None:
         tool.stop()
         jwks_server.shutdown()
     bare = bench_bare_pylti1p3(pem, key)
-    print(f'database: {args.database.split("@")[-1]}  gunicorn: {args.workers} worker(s) x {args.threads} thread(s)'
+    print(f'database: {args.database.split("@")[-1]}  LTI store: {args.redis or "the database"}  gunicorn: {args.workers} worker(s) x {args.threads} thread(s)'
           f'  clients: {args.clients}  cores: {os.cpu_count()}')
     print(f'full launches (login + launch + landing page): {launches["launches"]} in {args.seconds:.0f} s = '
           f'{launches["per_second"]:.0f}/s; p50 {launches["p50_ms"]:.1f} ms, p95 {launches["p95_ms"]:.1f} ms, '

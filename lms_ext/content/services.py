@@ -97,6 +97,15 @@ def published_version_or_404(slug: str) -> ModuleVersion:
     return version
 
 
+def published_version_of(module_id: int) -> ModuleVersion | None:
+    """The module's current published version with its outcomes and steps (what a landing page shows)."""
+    return db.session.scalar(
+        sa.select(ModuleVersion).where(ModuleVersion.module_id == module_id,
+                                       ModuleVersion.state == VersionState.published)
+        .options(selectinload(ModuleVersion.outcomes), selectinload(ModuleVersion.steps))
+        .order_by(ModuleVersion.number.desc()).limit(1))
+
+
 def published_versions() -> list[ModuleVersion]:
     """The current published version of every module, by title (the catalogue)."""
     return list(db.session.scalars(

@@ -48,7 +48,7 @@ class Platform(db.Model):
     method: Mapped[RegistrationMethod] = mapped_column(str_enum(RegistrationMethod, 'registration_method'),
                                                        default=RegistrationMethod.manual)
     # What the platform answered to a dynamic registration (for the admin's review).
-    registration_response: Mapped[dict | None] = mapped_column(sa.JSON)
+    registration_response: Mapped[dict | None] = mapped_column(sa.JSON, deferred=True)  # for admins only
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -10,7 +10,6 @@ from sqlalchemy.orm import joinedload
 from lms_ext.accounts import services as accounts
 from lms_ext.accounts.models import Course, Enrollment, EnrollmentSource, Role, User, UserKind
 from lms_ext.content import services as content
-from lms_ext.content.models import Module, ModuleVersion
 from lms_ext.core.db import db
 from lms_ext.core.time import utcnow
 
@@ -129,10 +128,7 @@ def get_resource_link(link_id: int) -> ResourceLink | None:
     return db.session.get(ResourceLink, link_id)
 
 
-def link_with_module(link_id: int) -> ResourceLink | None:
-    """A resource link with its course and module content loaded in a few queries (the landing page)."""
+def link_with_course(link_id: int) -> ResourceLink | None:
+    """A resource link with its course and module, in one query (the landing page)."""
     return db.session.scalar(sa.select(ResourceLink).where(ResourceLink.id == link_id).options(
-        joinedload(ResourceLink.course),
-        joinedload(ResourceLink.module).selectinload(Module.versions).selectinload(ModuleVersion.outcomes),
-        joinedload(ResourceLink.module).selectinload(Module.versions).selectinload(ModuleVersion.steps)))
-
+        joinedload(ResourceLink.course), joinedload(ResourceLink.module)))

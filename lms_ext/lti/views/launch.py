@@ -150,13 +150,13 @@ def _client_id(claims: dict) -> str:
 
 @bp.get('/links/<int:link_id>')
 def link_home(link_id: int):
-    link = launches.link_with_module(link_id) or abort(404)
+    link = launches.link_with_course(link_id) or abort(404)
     if not current_user.is_authenticated:
         abort(401)
     roles = require_course_role(link.course, Role.learner, Role.instructor, Role.mentor)
     if Role.learner in roles and link.module is not None and preferences.needs_questionnaire(signed_in_user()):
         return redirect(url_for('learning_styles.questionnaire', next=request.path))
-    version = link.module.published_version if link.module else None
+    version = content.published_version_of(link.module_id) if link.module_id else None
     return render_template('lti/link_home.html', link=link, version=version, roles=roles, Role=Role)
 
 

@@ -2,16 +2,30 @@
 authoring page and CLI commands that use them."""
 
 import dataclasses
+import io
 import random
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
+from lms_ext.accounts import services as accounts
+from lms_ext.accounts.models import Role
+from lms_ext.content import services as content
+from lms_ext.content.models import StepKind
+from lms_ext.content.schemas import ModuleInput
+from lms_ext.core.errors import InvalidInput
+from lms_ext.quizzes import services
 from lms_ext.quizzes.file_formats import detect_format
 from lms_ext.quizzes.gift import GiftAnswer, GiftMatchPair, GiftQuestion, parse_gift
+from lms_ext.quizzes.models import Question
 from lms_ext.quizzes.moodle_xml import export_moodle_xml, parse_moodle_xml
+from tests.conftest import login
+from tests.factories import CourseFactory, UserFactory
 from tests.quizzes.test_gift import SAMPLES as GIFT_SAMPLES
 from tests.quizzes.test_gift import _random_question
+from tests.sample_module import SAMPLE_MODULE
 
 ALL_TYPES = Path(__file__).parent / 'xml_samples' / 'all_types.xml'
 QTYPES = ['description', 'essay', 'truefalse', 'multichoice', 'multiresponse', 'shortanswer', 'numerical', 'matching']
@@ -307,3 +321,109 @@ def test_export_refuses_what_moodle_xml_cannot_hold(question, message):
 ])
 def test_detect_format(filename, text, fmt):
     assert detect_format(filename, text) == fmt
+
+
+# The services: one import for both formats, all or nothing.
+
+@pytest.fixture
+def draft_quiz(db_session):
+    module = content.create_module(ModuleInput().load({**SAMPLE_MODULE, 'slug': 'xml-module'}))
+    step = content.add_step(module.versions[0], {'kind': StepKind.quiz, 'title': 'Check'})
+    return services.ensure_quiz(step)
+
+
+def question_count(db_session):
+    return db_session.scalar(sa.select(sa.func.count(Question.id)))
+
+
+def test_import_stores_every_question_with_its_mark_tags_and_outcomes(draft_quiz):
+    added = services.import_questions(draft_quiz, ALL_TYPES.read_text(encoding='utf-8'), 'moodle_xml')
+    assert [q.qtype for q in added] == ['description', 'truefalse', 'multichoice', 'multiresponse', 'shortanswer',
+                                        'numerical', 'matching', 'essay']
+    assert [q.position for q in added] == list(range(1, 9))
+    assert [q.mark for q in added] == [Decimal(n) for n in ('0', '1', '2', '1', '1', '1', '3', '5')]
+    assert [[o.position for o in q.outcomes] for q in added] == [[], [1], [], [], [], [], [], [2]]
+    assert added[1].tags == ['outcome:1', 'guards'] and added[2].category.endswith('/Protective equipment')
+    assert added[5].spec['answers'][2] == {'text': '120', 'fraction': 0.5, 'feedback': 'Close.', 'tolerance': 5.0,
+                                           'min': 115.0, 'max': 125.0}
+
+
+def test_an_xml_file_with_any_error_imports_nothing(draft_quiz, db_session):
+    services.import_gift(draft_quiz, '::Kept::Already there {T}')
+    before = question_count(db_session)
+    text = ALL_TYPES.read_text(encoding='utf-8').replace('fraction="33.33333"', 'fraction="33"').replace(
+        '<question type="essay">', '<question type="calculated">')
+    with pytest.raises(InvalidInput) as info:
+        services.import_questions(draft_quiz, text, 'moodle_xml')
+    assert info.value.message == 'The Moodle XML file has errors; nothing was imported.'
+    assert set(info.value.errors) == {'line 112', 'line 324'}
+    assert info.value.errors['line 112'] == [
+        "column 5: fraction 33 is not one of Moodle's allowed grades; the nearest allowed fraction is 33.33333"]
+    assert "'calculated' is not supported" in info.value.errors['line 324'][0]
+    assert question_count(db_session) == before
+
+
+def test_malformed_xml_and_an_unknown_outcome_import_nothing(draft_quiz, db_session):
+    with pytest.raises(InvalidInput) as info:
+        services.import_questions(draft_quiz, '<quiz>\n<question type="essay">\n</quiz>', 'moodle_xml')
+    assert list(info.value.errors) == ['line 3'] and 'not well-formed' in info.value.errors['line 3'][0]
+    unknown = ALL_TYPES.read_text(encoding='utf-8').replace('outcome:2', 'outcome:99')
+    with pytest.raises(InvalidInput, match='no learning outcome 99; nothing was imported'):
+        services.import_questions(draft_quiz, unknown, 'moodle_xml')
+    assert question_count(db_session) == 0
+
+
+def test_a_mark_the_database_cannot_hold_is_an_error_by_line(draft_quiz, db_session):
+    text = quiz_xml(question_xml('essay', '<defaultgrade>10000</defaultgrade>'))
+    with pytest.raises(InvalidInput) as info:
+        services.import_questions(draft_quiz, text, 'moodle_xml')
+    assert info.value.errors == {'line 3': ['The mark of question "Q" must be at most 9999.99.']}
+    assert question_count(db_session) == 0
+
+
+def test_export_then_import_gives_the_same_questions(draft_quiz):
+    source = parse_moodle_xml(ALL_TYPES.read_text(encoding='utf-8')).questions
+    services.import_questions(draft_quiz, ALL_TYPES.read_text(encoding='utf-8'), 'moodle_xml')
+    services.set_question_outcomes(draft_quiz.questions[1], [draft_quiz.step.version.outcomes[2].id])
+    exported = parse_moodle_xml(services.export_questions(draft_quiz, 'moodle_xml'))
+    assert exported.errors == []
+
+    def stored(question):  # what a quiz keeps of a question (not its idnumber, penalty or essay settings)
+        return (question.qtype, question.name, question.text, question.text_format, question.category,
+                question.general_feedback, question.answers, question.pairs, question.case_sensitive,
+                question.extra['defaultmark'])
+
+    assert [stored(q) for q in exported.questions] == [stored(q) for q in source]
+    assert exported.questions[1].tags == ['guards', 'outcome:3']  # the outcome link as it is now
+    assert services.export_questions(draft_quiz, 'gift') == services.export_gift(draft_quiz)
+    assert '[tag:' not in services.export_gift(draft_quiz)  # GIFT export keeps leaving tags out
+
+
+# The authoring page.
+
+def test_trainer_uploads_moodle_xml_and_downloads_it_again(client, db_session, draft_quiz):
+    trainer = UserFactory()
+    accounts.enroll(trainer, CourseFactory(), Role.instructor)
+    login(client, trainer)
+    url = f'/author/steps/{draft_quiz.step_id}/quiz'
+    broken = ALL_TYPES.read_bytes().replace(b'<question type="essay">', b'<question type="ddwtos">')
+    response = client.post(url, data={'action': 'import', 'questions_file': (io.BytesIO(broken), 'bank.xml')},
+                           content_type='multipart/form-data')
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'line 324' in page and 'question type &#39;ddwtos&#39; is not supported' in page
+    assert question_count(db_session) == 0
+    response = client.post(url, data={'action': 'import',
+                                      'questions_file': (io.BytesIO(ALL_TYPES.read_bytes()), 'bank.xml')},
+                           content_type='multipart/form-data')
+    assert response.status_code == 303 and question_count(db_session) == 8
+    pasted = quiz_xml(question_xml(body=TRUE, name='<name><text>Pasted</text></name>'))
+    assert client.post(url, data={'action': 'import', 'questions_text': pasted}).status_code == 303
+    page = client.get(url).get_data(as_text=True)
+    assert 'Download as Moodle XML' in page and 'Pasted' in page
+    download = client.get(f'/author/steps/{draft_quiz.step_id}/quiz.xml')
+    assert download.headers['Content-Type'] == 'application/xml; charset=utf-8'
+    assert download.headers['Content-Disposition'] == f'attachment; filename="quiz-{draft_quiz.id}.xml"'
+    assert [q.name for q in parse_moodle_xml(download.get_data(as_text=True)).questions][-2:] == [
+        'Your workshop', 'Pasted']
+

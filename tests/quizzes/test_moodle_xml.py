@@ -399,7 +399,7 @@ def test_export_then_import_gives_the_same_questions(draft_quiz):
     assert '[tag:' not in services.export_gift(draft_quiz)  # GIFT export keeps leaving tags out
 
 
-# The authoring page.
+# The authoring page and the CLI.
 
 def test_trainer_uploads_moodle_xml_and_downloads_it_again(client, db_session, draft_quiz):
     trainer = UserFactory()
@@ -427,3 +427,19 @@ def test_trainer_uploads_moodle_xml_and_downloads_it_again(client, db_session, d
     assert [q.name for q in parse_moodle_xml(download.get_data(as_text=True)).questions][-2:] == [
         'Your workshop', 'Pasted']
 
+
+def test_cli_imports_and_exports_moodle_xml(app, db_session, draft_quiz, tmp_path):
+    db_session.commit()  # the draft survives the failed import's rollback
+    runner = app.test_cli_runner()
+    source = tmp_path / 'bank.xml'
+    source.write_bytes(ALL_TYPES.read_bytes().replace(b'fraction="33.33333"', b'fraction="30.5"'))
+    result = runner.invoke(args=['quizzes', 'import-xml', str(source), '--module', 'xml-module'])
+    assert result.exit_code == 1
+    assert 'Nothing was imported:\n  line 112: column 5: fraction 30.5 is not one of' in result.output
+    source.write_bytes(ALL_TYPES.read_bytes())
+    result = runner.invoke(args=['quizzes', 'import-xml', str(source), '--module', 'xml-module'])
+    assert result.exit_code == 0, result.output
+    assert result.output == f'Imported 8 question(s) into quiz {draft_quiz.id}.\n'
+    result = runner.invoke(args=['quizzes', 'export-xml', str(draft_quiz.id)])
+    assert result.exit_code == 0 and len(parse_moodle_xml(result.output).questions) == 8
+    assert runner.invoke(args=['quizzes', 'export-xml', '999999']).exit_code == 1

@@ -250,6 +250,11 @@ def test_every_embedded_file_is_refused():
                                    'link them by address instead')]
 
 
+def test_deeply_nested_elements_are_read_without_recursion():
+    nested = '<x>' * 20000 + '</x>' * 20000
+    assert parse_moodle_xml(quiz_xml(question_xml('essay', nested))).questions[0].qtype == 'essay'
+
+
 def test_an_error_in_one_question_keeps_the_others_but_the_file_is_not_ok():
     text = quiz_xml(question_xml(body=TRUE), question_xml('calculated'), question_xml('essay'))
     result = parse_moodle_xml(text)

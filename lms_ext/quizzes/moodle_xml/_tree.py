@@ -3,6 +3,7 @@ in which every element knows the line and column of its start tag."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler
@@ -30,10 +31,13 @@ class Element:
     def all(self, tag: str) -> list[Element]:
         return [child for child in self.children if child.tag == tag]
 
-    def walk(self):
-        yield self
-        for child in self.children:
-            yield from child.walk()
+    def walk(self) -> Iterator[Element]:
+        """This element and every element inside it, in document order (no recursion: files may nest deeply)."""
+        stack = [self]
+        while stack:
+            element = stack.pop()
+            yield element
+            stack.extend(reversed(element.children))
 
 
 class _Builder(ContentHandler):

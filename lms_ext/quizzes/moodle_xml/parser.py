@@ -26,10 +26,6 @@ from ._tree import Element, read_tree
 #: Moodle XML's format attribute → the model's text format (qformat_xml::trans_format()).
 TEXT_FORMATS = {'moodle_auto_format': 'moodle', 'html': 'html', 'plain_text': 'plain', 'markdown': 'markdown'}
 
-#: The question types this importer reads (multichoice becomes multichoice or multiresponse).
-SUPPORTED_TYPES = ('category', 'description', 'essay', 'truefalse', 'multichoice', 'shortanswer', 'numerical',
-                   'matching')
-
 PLUGINFILE = '@@PLUGINFILE@@'
 
 _ESSAY_SETTINGS = ('responserequired', 'responsefieldlines', 'attachments', 'attachmentsrequired')
@@ -87,7 +83,7 @@ def _read_question(element: Element, state: _State) -> None:
         return
     if qtype not in SUPPORTED_TYPES:
         state.error(element, f"question type '{qtype}' is not supported; this tool imports "
-                             f"{', '.join(SUPPORTED_TYPES[1:])} questions (and categories)")
+                             f"{', '.join(SUPPORTED_TYPES)} questions (and categories)")
         return
     errors = len(state.result.errors)
     question = _Reader(element, state).question(qtype)
@@ -100,6 +96,17 @@ def _text(element: Element, tag: str) -> str | None:
     holder = element.child(tag)
     text = holder.child('text') if holder is not None else None
     return None if text is None else php_trim(text.text)
+
+
+def _tags(element: Element) -> list[str]:
+    """The non-empty ``<tags><tag><text>…</text></tag>…</tags>``."""
+    found = []
+    for holder in element.all('tags'):
+        for tag in holder.all('tag'):
+            text = tag.child('text')
+            if text is not None and php_trim(text.text):
+                found.append(php_trim(text.text))
+    return found
 
 
 def _number(raw: str) -> float | None:
@@ -164,18 +171,16 @@ class _Reader:
         general, general_fmt = '', fmt
         if (feedback := self.q.child('generalfeedback')) is not None:
             general, general_fmt = self.formatted(feedback, fmt) or ('', fmt)
-        tags = [php_trim(tag.child('text').text) for holder in self.q.all('tags') for tag in holder.all('tag')
-                if tag.child('text') is not None and php_trim(tag.child('text').text)]
         question = GiftQuestion(qtype=qtype, name=name, text=text, text_format=fmt, category=self.state.category,
                                 general_feedback=general, general_feedback_format=general_fmt,
-                                idnumber=self.plain('idnumber'), tags=tags, line=self.q.line)
+                                idnumber=self.plain('idnumber'), tags=_tags(self.q), line=self.q.line)
         question.extra = import_defaults(qtype)
         question.extra['defaultmark'] = self.setting('defaultgrade', float(question.extra['defaultmark']))
         question.extra['penalty'] = self.setting('penalty', float(question.extra['penalty']), high=1.0)
         self.check_idnumber(question)
-        reader = getattr(self, qtype, None)
+        reader = _TYPE_READERS[qtype]
         if reader is not None:
-            reader(question)
+            reader(self, question)
         return question
 
     def refuse_files(self) -> None:
@@ -357,3 +362,11 @@ class _Reader:
                 question.pairs.append(GiftMatchPair(body[0], answer_text, body[1]))
         if len(elements) < 2:
             self.error(self.q, f'a matching question needs at least 2 sub-questions; found {len(elements)}')
+
+
+#: Each question type this importer reads (besides categories) and the reader of its own elements.
+_TYPE_READERS = {'description': None, 'essay': _Reader.essay, 'truefalse': _Reader.truefalse,
+                 'multichoice': _Reader.multichoice, 'shortanswer': _Reader.shortanswer,
+                 'numerical': _Reader.numerical, 'matching': _Reader.matching}
+#: Moodle's multichoice becomes the model's multichoice (single="true") or multiresponse.
+SUPPORTED_TYPES = tuple(_TYPE_READERS)

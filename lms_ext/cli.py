@@ -184,15 +184,11 @@ def jobs_retry_failed():
     click.echo(f'{count} submission(s) queued again.')
 
 
-quizzes_cli = AppGroup('quizzes', help='Quizzes: Moodle GIFT import and export.')
+quizzes_cli = AppGroup('quizzes', help='Quizzes: Moodle GIFT and Moodle XML import and export.')
 
 
-@quizzes_cli.command('import-gift')
-@click.argument('source', type=click.File('r', encoding='utf-8'))
-@click.option('--module', 'slug', required=True, help='The module whose draft version gets the questions.')
-@click.option('--step', 'position', type=int, default=None, help='Position of the quiz step (default: the last).')
-def quizzes_import_gift(source, slug, position):
-    """Import a GIFT file into a quiz step of a module's draft version (all questions, or none)."""
+def _import_questions(source, slug: str, position: int | None, fmt: str) -> None:
+    """Import a question file into a quiz step of a module's draft version (all questions, or none)."""
     try:
         with unit_of_work():
             module = content.get_module_by_slug(slug)
@@ -203,22 +199,57 @@ def quizzes_import_gift(source, slug, position):
             if not steps:
                 raise click.ClickException('No quiz step found in the draft; add one in the authoring pages.')
             quiz = quizzes.ensure_quiz(steps[-1])
-            added = quizzes.import_gift(quiz, source.read())
+            added = quizzes.import_questions(quiz, source.read(), fmt)
             quiz_id = quiz.id
     except DomainError as exc:
         raise _fail(exc, 'Nothing was imported:') from None
     click.echo(f'Imported {len(added)} question(s) into quiz {quiz_id}.')
 
 
-@quizzes_cli.command('export-gift')
-@click.argument('quiz_id', type=int)
-def quizzes_export_gift(quiz_id):
-    """Print a quiz's questions in GIFT."""
+def _export_questions(quiz_id: int, fmt: str) -> None:
     with unit_of_work():
         quiz = quizzes.get_quiz(quiz_id)
         if quiz is None:
             raise click.ClickException(f'No quiz {quiz_id}.')
-        click.echo(quizzes.export_gift(quiz), nl=False)
+        click.echo(quizzes.export_questions(quiz, fmt), nl=False)
+
+
+_SOURCE = click.argument('source', type=click.File('r', encoding='utf-8'))
+_MODULE = click.option('--module', 'slug', required=True, help='The module whose draft version gets the questions.')
+_STEP = click.option('--step', 'position', type=int, default=None,
+                     help='Position of the quiz step (default: the last).')
+
+
+@quizzes_cli.command('import-gift')
+@_SOURCE
+@_MODULE
+@_STEP
+def quizzes_import_gift(source, slug, position):
+    """Import a GIFT file into a quiz step of a module's draft version (all questions, or none)."""
+    _import_questions(source, slug, position, 'gift')
+
+
+@quizzes_cli.command('import-xml')
+@_SOURCE
+@_MODULE
+@_STEP
+def quizzes_import_xml(source, slug, position):
+    """Import a Moodle XML file into a quiz step of a module's draft version (all questions, or none)."""
+    _import_questions(source, slug, position, 'moodle_xml')
+
+
+@quizzes_cli.command('export-gift')
+@click.argument('quiz_id', type=int)
+def quizzes_export_gift(quiz_id):
+    """Print a quiz's questions in GIFT."""
+    _export_questions(quiz_id, 'gift')
+
+
+@quizzes_cli.command('export-xml')
+@click.argument('quiz_id', type=int)
+def quizzes_export_xml(quiz_id):
+    """Print a quiz's questions in Moodle XML."""
+    _export_questions(quiz_id, 'moodle_xml')
 
 
 def register_cli(app: Flask) -> None:

@@ -1,4 +1,5 @@
-"""Quizzes: GIFT import/export, attempts (autosave, resume, idempotent submit) and server-side grading."""
+"""Quizzes: question import/export (GIFT, Moodle XML), attempts (autosave, resume, idempotent submit) and
+server-side grading."""
 
 import logging
 import random
@@ -20,7 +21,7 @@ from lms_ext.core.errors import Conflict, InvalidInput, NotFound, PermissionDeni
 from lms_ext.core.i18n import _
 from lms_ext.core.time import utcnow
 
-from . import behaviours, gift, question_types
+from . import behaviours, file_formats, gift, question_types
 from .models import AnswerTry, Attempt, AttemptAnswer, AttemptState, Behaviour, GradingMethod, Question, Quiz
 from .signals import attempt_graded
 
@@ -53,19 +54,26 @@ def get_attempt(attempt_id: int) -> Attempt | None:
     return db.session.get(Attempt, attempt_id)
 
 
-# --------------------------------------------------------------------------- GIFT
+# --------------------------------------------------------------------------- question files (GIFT, Moodle XML)
 
 
-def import_gift(quiz: Quiz, text: str) -> list[Question]:
-    """Add every question of a GIFT text to the quiz, or none: any error raises InvalidInput keyed by line."""
-    result = gift.parse_gift(text)
-    if result.errors:
-        errors: dict[str, list[str]] = {}
-        for issue in result.errors:
-            errors.setdefault(f'line {issue.line}', []).append(f'column {issue.column}: {issue.message}')
-        raise InvalidInput('gift', _('The GIFT file has errors; nothing was imported.'), errors=errors)
+def import_questions(quiz: Quiz, text: str, fmt: str = 'gift') -> list[Question]:
+    """Add every question of a GIFT or Moodle XML text (`fmt`: a key of `file_formats.FILE_FORMATS`) to the
+    quiz, or none: any error raises InvalidInput keyed by line."""
+    file_format = file_formats.FILE_FORMATS[fmt]
+    result = file_format.parse(text)
+    errors: dict[str, list[str]] = {}
+    for issue in result.errors:
+        errors.setdefault(f'line {issue.line}', []).append(f'column {issue.column}: {issue.message}')
+    for parsed in result.questions:
+        if round(float(parsed.extra.get('defaultmark', 1.0)), 2) > _MARK_MAX:
+            errors.setdefault(f'line {parsed.line}', []).append(
+                _('The mark of question "%(name)s" must be at most %(max)s.', name=parsed.name, max=_MARK_MAX))
+    if errors:
+        raise InvalidInput(fmt, _('The %(format)s file has errors; nothing was imported.', format=file_format.label),
+                           errors=errors)
     outcomes = {o.position: o for o in quiz.step.version.outcomes}
-    linked = [_outcomes_from_tags(parsed.name, parsed.tags, outcomes) for parsed in result.questions]
+    linked = [_outcomes_from_tags(fmt, parsed.name, parsed.tags, outcomes) for parsed in result.questions]
     position = max((q.position for q in quiz.questions), default=0)
     added = []
     for parsed, question_outcomes in zip(result.questions, linked, strict=True):
@@ -79,29 +87,54 @@ def import_gift(quiz: Quiz, text: str) -> list[Question]:
         db.session.add(question)
         added.append(question)
     db.session.flush()
-    logger.info('Imported %d GIFT question(s) into %r', len(added), quiz)
+    logger.info('Imported %d %s question(s) into %r', len(added), file_format.label, quiz)
     return added
 
 
+def import_gift(quiz: Quiz, text: str) -> list[Question]:
+    """import_questions() for a GIFT text."""
+    return import_questions(quiz, text, 'gift')
+
+
+_MARK_MAX = 9999.99  # Question.mark is Numeric(6, 2); the parsers refuse negative marks
 _OUTCOME_TAG = re.compile(r'^outcome:(\d+)$', re.IGNORECASE)
 
 
-def _outcomes_from_tags(name: str, tags, outcomes: dict[int, LearningOutcome]) -> list[LearningOutcome]:
-    """GIFT tags `outcome:N` link the question to learning outcome N (its position in the module version)."""
+def _outcomes_from_tags(fmt: str, name: str, tags, outcomes: dict[int, LearningOutcome]) -> list[LearningOutcome]:
+    """Tags `outcome:N` link the question to learning outcome N (its position in the module version)."""
     found = []
     for tag in tags:
         if match := _OUTCOME_TAG.match(str(tag).strip()):
             outcome = outcomes.get(int(match[1]))
             if outcome is None:
-                raise InvalidInput('gift', _('Question "%(name)s" is tagged %(tag)s, but the module has no learning '
-                                             'outcome %(n)s; nothing was imported.', name=name, tag=tag, n=match[1]))
+                raise InvalidInput(fmt, _('Question "%(name)s" is tagged %(tag)s, but the module has no learning '
+                                          'outcome %(n)s; nothing was imported.', name=name, tag=tag, n=match[1]))
             found.append(outcome)
     return found
 
 
+def export_questions(quiz: Quiz, fmt: str = 'gift') -> str:
+    """The quiz's questions as a GIFT or Moodle XML text.
+
+    Moodle XML carries each question's mark and tags, its `outcome:N` tags rewritten from the question's
+    current outcome links; GIFT export leaves tags out, as it always has (module packages carry the
+    outcome links next to the GIFT text).
+    """
+    return file_formats.FILE_FORMATS[fmt].write([_file_question(q, with_tags=fmt != 'gift') for q in quiz.questions])
+
+
 def export_gift(quiz: Quiz) -> str:
-    return gift.write_gift([question_types.gift_from_spec(q.qtype, q.name, q.text, q.text_format, q.category,
-                                                          q.general_feedback, q.spec) for q in quiz.questions])
+    return export_questions(quiz, 'gift')
+
+
+def _file_question(question: Question, *, with_tags: bool) -> gift.GiftQuestion:
+    tags = [t for t in question.tags if not _OUTCOME_TAG.match(str(t).strip())] + [
+        f'outcome:{o.position}' for o in sorted(question.outcomes, key=lambda o: o.position)]
+    model = question_types.gift_from_spec(question.qtype, question.name, question.text, question.text_format,
+                                          question.category, question.general_feedback, question.spec,
+                                          tags=tags if with_tags else ())
+    model.extra['defaultmark'] = float(question.mark)
+    return model
 
 
 # --------------------------------------------------------------------------- attempts
@@ -396,9 +429,9 @@ def update_settings(quiz: Quiz, data: dict) -> Quiz:
     return quiz
 
 
-def import_gift_into_draft(quiz: Quiz, text: str) -> list[Question]:
+def import_questions_into_draft(quiz: Quiz, text: str, fmt: str = 'gift') -> list[Question]:
     _require_draft(quiz)
-    return import_gift(quiz, text)
+    return import_questions(quiz, text, fmt)
 
 
 def delete_question(question: Question) -> None:

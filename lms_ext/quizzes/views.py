@@ -14,7 +14,7 @@ from lms_ext.core.db import unit_of_work
 from lms_ext.core.errors import DomainError, InvalidInput
 from lms_ext.core.i18n import _, ngettext
 
-from . import question_types, services
+from . import file_formats, question_types, services
 from .models import Attempt, AttemptState
 from .schemas import QuestionOutcomesInput, QuizSettingsInput
 
@@ -225,17 +225,24 @@ def author_quiz(step_id: int):
                     services.update_settings(quiz, QuizSettingsInput().load(form))
                     flash(_('Quiz settings saved.'), 'success')
                 else:
-                    upload = request.files.get('gift_file')
-                    text = upload.read().decode('utf-8', 'replace') if upload and upload.filename else \
-                        request.form.get('gift', '')
-                    added = services.import_gift_into_draft(quiz, text)
+                    filename, text = _posted_questions()
+                    added = services.import_questions_into_draft(quiz, text, file_formats.detect_format(filename, text))
                     flash(ngettext('%(num)d question imported.', '%(num)d questions imported.', len(added)), 'success')
             return redirect(url_for('quizzes.author_quiz', step_id=step_id), 303)
         except (ValidationError, DomainError) as exc:
             errors = exc.normalized_messages() if isinstance(exc, ValidationError) else getattr(
                 exc, 'errors', {'form': [exc.message]})
     return render_template('quizzes/author.html', step=step, quiz=quiz, errors=errors, editable=editable,
-                           gift=request.form.get('gift', '') if errors else ''), 422 if errors else 200
+                           questions_text=request.form.get('questions_text', '') if errors else ''), \
+        422 if errors else 200
+
+
+def _posted_questions() -> tuple[str, str]:
+    """(file name, text) of the uploaded question file, or ('', the pasted text)."""
+    upload = request.files.get('questions_file')
+    if upload and upload.filename:
+        return upload.filename, upload.read().decode('utf-8', 'replace')
+    return '', request.form.get('questions_text', '')
 
 
 @bp.post('/author/questions/<int:question_id>/delete')
@@ -266,13 +273,16 @@ def author_question_outcomes(question_id: int):
     return redirect(url_for('quizzes.author_quiz', step_id=step_id, _anchor=f'q-{question_id}'), 303)
 
 
-@bp.get('/author/steps/<int:step_id>/quiz.gift')
+@bp.get('/author/steps/<int:step_id>/quiz.gift', defaults={'fmt': 'gift'}, endpoint='author_export_gift')
+@bp.get('/author/steps/<int:step_id>/quiz.xml', defaults={'fmt': 'moodle_xml'}, endpoint='author_export_moodle_xml')
 @require_author
-def author_export_gift(step_id: int):
+def author_export(step_id: int, fmt: str):
     step = content.get_step(step_id) or abort(404)
     quiz = services.quiz_for_step(step) or abort(404)
-    return (services.export_gift(quiz), 200, {'Content-Type': 'text/plain; charset=utf-8',
-                                              'Content-Disposition': f'attachment; filename="quiz-{quiz.id}.gift"'})
+    file_format = file_formats.FILE_FORMATS[fmt]
+    filename = f'quiz-{quiz.id}{file_format.extension}'
+    return (services.export_questions(quiz, fmt), 200, {'Content-Type': file_format.media_type,
+                                                        'Content-Disposition': f'attachment; filename="{filename}"'})
 
 
 @bp.route('/courses/<int:course_id>/grading', methods=['GET', 'POST'])

@@ -44,7 +44,7 @@ def test_learner_checks_a_wrong_answer_tries_again_and_gets_the_penalised_mark(o
         assert page.get_by_role('button', name='remove').count() == 6  # the new draft kept the demo questions
         while page.get_by_role('button', name='remove').count():  # this quiz gets two questions of its own
             page.get_by_role('button', name='remove').first.click()
-        page.get_by_label('…or paste GIFT text').fill(GIFT)
+        page.get_by_label('…or paste GIFT or Moodle XML text').fill(GIFT)
         page.get_by_role('button', name='Import').click()
         assert '2 questions imported.' in page.content()
         page.get_by_label('Question behaviour').select_option('interactive')

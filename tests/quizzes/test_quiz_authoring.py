@@ -21,10 +21,10 @@ def test_trainer_imports_gift_sets_up_and_exports_a_quiz(client, db_session):
     login(client, trainer)
     url = f'/author/steps/{step.id}/quiz'
     assert client.get(url).status_code == 200
-    broken = client.post(url, data={'action': 'import', 'gift': '::A::Fine?{T}\n\n::B::Broken{=x ~%33%y}'})
+    broken = client.post(url, data={'action': 'import', 'questions_text': '::A::Fine?{T}\n\n::B::Broken{=x ~%33%y}'})
     assert broken.status_code == 422 and 'line 3' in broken.get_data(as_text=True)
     assert db_session.scalar(sa.select(sa.func.count(Question.id))) == 0
-    ok = client.post(url, data={'action': 'import', 'gift': '::A::Fine?{T}\n\n::B::Colour?{=blue ~red}'})
+    ok = client.post(url, data={'action': 'import', 'questions_text': '::A::Fine?{T}\n\n::B::Colour?{=blue ~red}'})
     assert ok.status_code == 303
     saved = client.post(url, data={'action': 'settings', 'pass_mark_percent': '80', 'attempts_allowed': '3',
                                    'grading_method': 'last', 'shuffle_answers': 'true'})

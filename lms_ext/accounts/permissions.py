@@ -19,7 +19,7 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(user_id: str):
-        return services.get_user(int(user_id)) if user_id.isdigit() else None
+        return services.signed_in_user_by_id(int(user_id)) if user_id.isdigit() else None
 
 
 def require_admin(view):

@@ -3,6 +3,7 @@
 import logging
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms_ext.core.db import db
@@ -57,12 +58,18 @@ def enroll(user: User, course: Course, role: Role, *,
 
 
 def roles_in(user: User, course: Course) -> set[Role]:
-    return set(db.session.scalars(sa.select(Enrollment.role).where(
-        Enrollment.user_id == user.id, Enrollment.course_id == course.id)))
+    """The user's roles in the course, from their enrollments (loaded with the signed-in user)."""
+    return {e.role for e in user.enrollments if e.course_id == course.id}
 
 
 def get_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
+
+
+def signed_in_user_by_id(user_id: int) -> User | None:
+    """The user of a session with their enrollments in the same query: every page asks for their roles
+    (permission checks, the navigation), so this saves a query or two per request."""
+    return db.session.get(User, user_id, options=[joinedload(User.enrollments)])
 
 
 def get_course(course_id: int) -> Course | None:
@@ -76,7 +83,4 @@ def set_low_bandwidth(user: User, enabled: bool) -> None:
 
 def is_trainer_anywhere(user: User) -> bool:
     """Administrators, and users who hold the instructor role in at least one course, may author modules."""
-    if user.is_admin:
-        return True
-    return bool(db.session.scalar(sa.select(Enrollment.id).where(Enrollment.user_id == user.id,
-                                                                 Enrollment.role == Role.instructor).limit(1)))
+    return user.is_admin or any(e.role is Role.instructor for e in user.enrollments)

@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 from sqlalchemy.orm import joinedload
 
 from lms_ext.accounts import services as accounts
-from lms_ext.accounts.models import Course, Enrollment, EnrollmentSource, Role, User, UserKind
+from lms_ext.accounts.models import Course, EnrollmentSource, Role, User, UserKind
 from lms_ext.content import services as content
 from lms_ext.core.db import db
 from lms_ext.core.time import utcnow
@@ -89,12 +89,10 @@ def _upsert_course(issuer: str, context: dict) -> Course:
 
 def _sync_lti_roles(user: User, course: Course, roles: set[Role]) -> None:
     """The signed roles claim is the truth for LTI-granted roles; roles designated in the tool stay."""
-    current = list(db.session.scalars(sa.select(Enrollment).where(
-        Enrollment.user_id == user.id, Enrollment.course_id == course.id,
-        Enrollment.source == EnrollmentSource.lti)))
+    current = [e for e in user.enrollments if e.course_id == course.id and e.source is EnrollmentSource.lti]
     for enrollment in current:
         if enrollment.role not in roles:
-            db.session.delete(enrollment)
+            user.enrollments.remove(enrollment)  # delete-orphan: the row goes at the flush
     held = {e.role for e in current}
     for role in roles - held:
         accounts.enroll(user, course, role)

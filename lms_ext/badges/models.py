@@ -59,8 +59,9 @@ class BadgeClass(db.Model):
     description: Mapped[str] = mapped_column(sa.Text)
     # Module-level facts: outcomes, EU micro-credential elements, tags (see ob2.class_facts()).
     facts: Mapped[dict] = mapped_column(sa.JSON)
-    image_png: Mapped[bytes] = mapped_column(sa.LargeBinary)
-    image_svg: Mapped[str] = mapped_column(sa.Text)
+    # Immutable once awarded; loaded only when asked for (services.class_images caches them per process).
+    image_png: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True, deferred_group='image')
+    image_svg: Mapped[str] = mapped_column(sa.Text, deferred=True, deferred_group='image')
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     version: Mapped[ModuleVersion] = relationship()

@@ -1,5 +1,6 @@
 """Issue (exactly once), revoke and bake badges; e-mail claims for learners without an address."""
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -117,10 +118,11 @@ def _assessment_facts(run: ModuleProgress) -> tuple[Decimal | None, object, dict
     """(grade in percent over the quizzes, when the practical task was signed off, the evidence summary)."""
     done = {entry.step_id: entry.completed_at for entry in run.steps if entry.completed_at is not None}
     quiz_rows, grades, signoffs = [], [], []
+    quiz_steps = [step for step in run.version.steps if step.kind is StepKind.quiz]
+    graded = quizzes.grades_by_step(quiz_steps, run.learner, run.course) if quiz_steps else {}
     for step in run.version.steps:
         if step.kind is StepKind.quiz:
-            quiz = quizzes.quiz_for_step(step, questions=False)
-            grade = quizzes.quiz_grade(quiz, run.learner, run.course) if quiz is not None else None
+            quiz, grade = graded.get(step.id, (None, None))
             if grade is not None:
                 grades.append(grade)
             quiz_rows.append({'title': step.title, 'grade': None if grade is None else str(_percent(grade)),
@@ -346,12 +348,25 @@ def assertion_document(assertion: Assertion) -> dict:
     return ob2.assertion_json(assertion, links(), learner_name=name or None)
 
 
+@functools.lru_cache(maxsize=64)
+def _class_images(public_id: str) -> tuple[bytes, str]:
+    """(PNG, SVG) of a badge class. A badge class never changes once awarded, so each process keeps the
+    images of the classes it bakes most (keyed by the random public id, unique across databases)."""
+    row = db.session.execute(sa.select(BadgeClass.image_png, BadgeClass.image_svg)
+                             .where(BadgeClass.public_id == public_id)).one()
+    return row.image_png, row.image_svg
+
+
+def class_png(badge_class: BadgeClass) -> bytes:
+    return _class_images(badge_class.public_id)[0]
+
+
 def baked_png(assertion: Assertion) -> bytes:
-    return baking.bake_png(assertion.badge_class.image_png, assertion_document(assertion))
+    return baking.bake_png(class_png(assertion.badge_class), assertion_document(assertion))
 
 
 def baked_svg(assertion: Assertion) -> str:
-    return baking.bake_svg(assertion.badge_class.image_svg, assertion_document(assertion),
+    return baking.bake_svg(_class_images(assertion.badge_class.public_id)[1], assertion_document(assertion),
                            verify_url=links().assertion(assertion.public_id))
 
 

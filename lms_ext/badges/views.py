@@ -76,7 +76,7 @@ def badge_class(public_id: str):
 
 @bp.get('/classes/<public_id>/image.png')
 def class_image(public_id: str):
-    return _image(services.get_class_or_404(public_id).image_png, 'image/png')
+    return _image(services.class_png(services.get_class_or_404(public_id)), 'image/png')
 
 
 @bp.get('/assertions/<public_id>')

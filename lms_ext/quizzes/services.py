@@ -351,10 +351,14 @@ def submit(attempt: Attempt) -> Attempt:
 
 def quiz_grade(quiz: Quiz, learner: User, course: Course) -> Decimal | None:
     """The learner's grade for the quiz by its grading method, over graded attempts (share of the maximum)."""
-    scores = [a.score for a in attempts_of(quiz, learner, course) if a.score is not None]
+    return _grade_by_method(quiz.grading_method,
+                            [a.score for a in attempts_of(quiz, learner, course) if a.score is not None])
+
+
+def _grade_by_method(method: GradingMethod, scores: list[Decimal]) -> Decimal | None:
+    """The grade from the scores of the graded attempts, in attempt order."""
     if not scores:
         return None
-    method = quiz.grading_method
     if method is GradingMethod.highest:
         return max(scores)
     if method is GradingMethod.first:
@@ -362,6 +366,22 @@ def quiz_grade(quiz: Quiz, learner: User, course: Course) -> Decimal | None:
     if method is GradingMethod.last:
         return scores[-1]
     return (sum(scores) / len(scores)).quantize(Decimal('0.00001'), rounding=ROUND_HALF_UP)
+
+
+def grades_by_step(steps: list[Step], learner: User, course: Course) -> dict[int, tuple[Quiz, Decimal | None]]:
+    """{step id: (quiz, the learner's grade or None)} for quiz steps, in one query (completion evidence)."""
+    rows = db.session.execute(
+        sa.select(Quiz, Attempt.score).outerjoin(Attempt, sa.and_(
+            Attempt.quiz_id == Quiz.id, Attempt.learner_id == learner.id, Attempt.course_id == course.id,
+            Attempt.score.is_not(None)))
+        .where(Quiz.step_id.in_([s.id for s in steps])).order_by(Quiz.id, Attempt.number))
+    scores: dict[int, tuple[Quiz, list[Decimal]]] = {}
+    for quiz, score in rows:
+        entry = scores.setdefault(quiz.step_id, (quiz, []))
+        if score is not None:
+            entry[1].append(score)
+    return {step_id: (quiz, _grade_by_method(quiz.grading_method, found))
+            for step_id, (quiz, found) in scores.items()}
 
 
 def has_passed(quiz: Quiz, learner: User, course: Course) -> bool:

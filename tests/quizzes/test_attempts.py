@@ -108,6 +108,10 @@ def test_attempt_limit_delay_and_grading_methods(quiz, learner_course, db_sessio
     for method, grade in expected.items():
         quiz.grading_method = method
         assert services.quiz_grade(quiz, learner, course) == grade, method
+        # the badge evidence reads the same grade in one query
+        assert services.grades_by_step([quiz.step], learner, course) == {quiz.step.id: (quiz, grade)}, method
+    other = UserFactory()
+    assert services.grades_by_step([quiz.step], other, course) == {quiz.step.id: (quiz, None)}
 
 
 def test_essays_wait_for_the_trainer(db_session, learner_course):

@@ -68,6 +68,8 @@ class Config:
     RATELIMIT_STORAGE_URI = REDIS_URL or 'memory://'
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = _bool('RATELIMIT_ENABLED', True)  # off only for load tests
+    # Each process keeps active LTI registrations this long (lms_ext/lti/registry.py); 0 = always read them.
+    LTI_REGISTRATION_CACHE_SECONDS = int(os.environ.get('LTI_REGISTRATION_CACHE_SECONDS', '10'))
 
     COMPRESS_MIMETYPES = ['text/html', 'text/css', 'text/javascript', 'application/javascript', 'application/json',
                           'text/vtt', 'image/svg+xml']
@@ -121,6 +123,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get('TEST_DATABASE_URL', 'sqlite://'))
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    LTI_REGISTRATION_CACHE_SECONDS = 0  # tests reuse issuers across databases; tests/lti/test_registry.py turns it on
     REDIS_URL = None
     RATELIMIT_STORAGE_URI = 'memory://'
     DEMO_MODE = True

@@ -26,7 +26,6 @@ from urllib.parse import urlsplit
 
 import jwt
 import requests
-import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from jwcrypto.jwk import JWK
 from pylti1p3.assignments_grades import AssignmentsGradesService
@@ -44,9 +43,8 @@ from pylti1p3.registration import Registration
 from pylti1p3.service_connector import ServiceConnector
 from pylti1p3.tool_config.abstract import ToolConfAbstract
 
-from lms_ext.core.db import db
-
-from .models import Deployment, Platform, PlatformStatus, ToolKey
+from . import registry
+from .models import Deployment, Platform, ToolKey
 from .store import Store
 
 logger = logging.getLogger(__name__)
@@ -118,15 +116,6 @@ class _LazyKeyRegistration(Registration):
         return _public_pem(key.kid, key.public_jwk)
 
 
-def find_platform(issuer: str, client_id: str | None) -> Platform | None:
-    """The active registration for (issuer, client_id); without client_id only an unambiguous one."""
-    query = sa.select(Platform).where(Platform.issuer == issuer, Platform.status == PlatformStatus.active)
-    if client_id:
-        return db.session.scalar(query.where(Platform.client_id == client_id))
-    candidates = list(db.session.scalars(query.limit(2)))
-    return candidates[0] if len(candidates) == 1 else None
-
-
 class DatabaseToolConf(ToolConfAbstract):
     """Registrations from `lti_platforms`; every issuer may have many client ids (Canvas cloud).
 
@@ -150,18 +139,17 @@ class DatabaseToolConf(ToolConfAbstract):
         return self.find_registration_by_params(iss, None)
 
     def find_registration_by_params(self, iss, client_id, *args, **kwargs):
-        self.platform = find_platform(iss, client_id)
+        self.platform = registry.find_platform(iss, client_id)
         return _LazyKeyRegistration(self.platform, self._key) if self.platform else None
 
     def find_deployment(self, iss, deployment_id):
         return self.find_deployment_by_params(iss, deployment_id, None)
 
     def find_deployment_by_params(self, iss, deployment_id, client_id, *args, **kwargs):
-        platform = self.platform or find_platform(iss, client_id)
+        platform = self.platform or registry.find_platform(iss, client_id)
         if platform is None or not deployment_id:
             return None
-        self.deployment = db.session.scalar(sa.select(Deployment).where(Deployment.platform_id == platform.id,
-                                                                        Deployment.deployment_id == deployment_id))
+        self.deployment = registry.find_deployment(platform, deployment_id)
         return LibDeployment().set_deployment_id(deployment_id) if self.deployment else None
 
 

@@ -56,7 +56,8 @@ def record_launch(platform: Platform, deployment: Deployment, raw_claims: dict) 
 
 
 def _upsert_user(issuer: str, claims: dict) -> User:
-    user = db.session.scalar(sa.select(User).where(User.issuer == issuer, User.subject == claims['sub']))
+    user = db.session.execute(sa.select(User).where(User.issuer == issuer, User.subject == claims['sub'])
+                              .options(joinedload(User.enrollments))).unique().scalar_one_or_none()  # for the roles
     if user is None:
         user = User(kind=UserKind.lti, issuer=issuer, subject=claims['sub'])
         db.session.add(user)

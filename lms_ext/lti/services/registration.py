@@ -12,7 +12,7 @@ from lms_ext.core.errors import Conflict
 from lms_ext.core.i18n import _
 from lms_ext.core.time import utcnow
 
-from .. import adapter
+from .. import adapter, registry
 from ..adapter import LaunchRejected
 from ..models import Deployment, Platform, PlatformStatus, RegistrationMethod
 
@@ -50,6 +50,7 @@ def set_status(platform: Platform, status: PlatformStatus) -> Platform:
     if status is PlatformStatus.active and platform.approved_at is None:
         platform.approved_at = utcnow()
     db.session.flush()
+    registry.forget()
     logger.info('Platform %r is now %s', platform, status.value)
     return platform
 
@@ -108,6 +109,7 @@ def register_dynamically(*, openid_configuration_url: str, registration_token: s
     platform.method, platform.status = RegistrationMethod.dynamic, PlatformStatus.pending
     platform.registration_response = answer
     db.session.flush()
+    registry.forget()
     if tool_configuration.get('deployment_id'):
         add_deployment(platform, str(tool_configuration['deployment_id']))
     logger.info('Platform %r registered dynamically; waiting for approval', platform)

@@ -16,7 +16,7 @@ from lms_ext.core.i18n import SESSION_LOCALE_KEY, _
 from lms_ext.learning_styles import services as preferences
 from lms_ext.practical.services import mentors
 
-from .. import adapter
+from .. import adapter, registry
 from ..schemas import DeepLinkSelectionInput
 from ..services import deep_linking, keys, roster
 from ..services import launch as launches
@@ -125,7 +125,7 @@ def deep_link_picker(launch_id: str):
         try:
             data = DeepLinkSelectionInput().load({'modules': chosen})
             with unit_of_work():  # the first signature may create the tool key: it must be kept
-                platform = adapter.find_platform(claims['iss'], _client_id(claims))
+                platform = registry.find_platform(claims['iss'], _client_id(claims))
                 if platform is None:
                     abort(403)
                 token, return_url = deep_linking.build_response(platform, claims, data['modules'],

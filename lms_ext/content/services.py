@@ -1,6 +1,10 @@
 """Use cases for modules: create, publish, and the queries views need."""
 
+import functools
 import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -11,7 +15,7 @@ from lms_ext.core.i18n import _
 from lms_ext.core.time import utcnow
 
 from . import activities, formats, media
-from .models import ContentVariant, LearningOutcome, Module, ModuleVersion, Step, StepKind, VersionState
+from .models import ContentVariant, LearningOutcome, Module, ModuleVersion, Participation, Step, StepKind, VersionState
 
 logger = logging.getLogger(__name__)
 
@@ -97,13 +101,42 @@ def published_version_or_404(slug: str) -> ModuleVersion:
     return version
 
 
-def published_version_of(module_id: int) -> ModuleVersion | None:
-    """The module's current published version with its outcomes and steps (what a landing page shows)."""
-    return db.session.scalar(
-        sa.select(ModuleVersion).where(ModuleVersion.module_id == module_id,
-                                       ModuleVersion.state == VersionState.published)
-        .options(selectinload(ModuleVersion.outcomes), selectinload(ModuleVersion.steps))
-        .order_by(ModuleVersion.number.desc()).limit(1))
+@dataclass(frozen=True)
+class VersionCard:
+    """What an activity's landing page shows of a published version (published versions never change)."""
+
+    id: int
+    title: str
+    summary: str
+    eqf_level: int
+    workload_hours: Decimal
+    ects: Decimal | None
+    language: str
+    participation: Participation
+    outcomes: tuple[SimpleNamespace, ...]  # .text
+    steps: tuple[SimpleNamespace, ...]  # .title, .summary
+
+
+def published_card(module_id: int) -> VersionCard | None:
+    """The module's current published version for its landing page: one small query, the rest kept per
+    process (a published version is immutable; the key includes its publication time, so it is unique)."""
+    row = db.session.execute(
+        sa.select(ModuleVersion.id, ModuleVersion.published_at)
+        .where(ModuleVersion.module_id == module_id, ModuleVersion.state == VersionState.published)
+        .order_by(ModuleVersion.number.desc()).limit(1)).first()
+    return None if row is None else _card(row.id, row.published_at)
+
+
+@functools.lru_cache(maxsize=256)
+def _card(version_id: int, published_at) -> VersionCard:
+    version = db.session.get(ModuleVersion, version_id,
+                             options=[selectinload(ModuleVersion.outcomes), selectinload(ModuleVersion.steps)])
+    return VersionCard(
+        id=version.id, title=version.title, summary=version.summary, eqf_level=version.eqf_level,
+        workload_hours=version.workload_hours, ects=version.ects, language=version.language,
+        participation=version.participation,
+        outcomes=tuple(SimpleNamespace(text=o.text) for o in version.outcomes),
+        steps=tuple(SimpleNamespace(title=s.title, summary=s.summary) for s in version.steps))
 
 
 def published_versions() -> list[ModuleVersion]:

@@ -69,6 +69,28 @@ def test_publishing_archives_the_previous_version(db_session):
         services.publish_version(v2)
 
 
+def test_the_landing_card_follows_the_current_published_version(db_session):
+    module = services.create_module(ModuleInput().load(_module_data()))
+    assert services.published_card(module.id) is None  # nothing published yet
+    v1 = services.publish_version(module.versions[0])
+    card = services.published_card(module.id)
+    assert (card.id, card.title, [o.text for o in card.outcomes], [s.title for s in card.steps]) == (
+        v1.id, v1.title, [o.text for o in v1.outcomes], [s.title for s in v1.steps])
+    assert (card.eqf_level, card.workload_hours, card.participation) == (v1.eqf_level, v1.workload_hours,
+                                                                         v1.participation)
+    v2 = services.new_draft_from(v1)
+    services.update_version(v2, {**_version_fields(v1), 'title': 'Second edition'})
+    services.publish_version(v2)
+    assert (services.published_card(module.id).id, services.published_card(module.id).title) == (v2.id,
+                                                                                               'Second edition')
+
+
+def _version_fields(version) -> dict:
+    data = {name: getattr(version, name) for name in services.VERSION_FIELDS}
+    data['outcomes'] = [{'kind': o.kind, 'text': o.text} for o in version.outcomes]
+    return data
+
+
 def test_database_enforces_eqf_range_and_publication_timestamps(db_session):
     module = services.create_module(ModuleInput().load(_module_data()))
     version = module.versions[0]

@@ -156,7 +156,7 @@ def link_home(link_id: int):
     roles = require_course_role(link.course, Role.learner, Role.instructor, Role.mentor)
     if Role.learner in roles and link.module is not None and preferences.needs_questionnaire(signed_in_user()):
         return redirect(url_for('learning_styles.questionnaire', next=request.path))
-    version = content.published_version_of(link.module_id) if link.module_id else None
+    version = content.published_card(link.module_id) if link.module_id else None
     return render_template('lti/link_home.html', link=link, version=version, roles=roles, Role=Role)
 
 

@@ -50,8 +50,10 @@ def get_quiz(quiz_id: int) -> Quiz | None:
     return db.session.get(Quiz, quiz_id)
 
 
-def get_attempt(attempt_id: int) -> Attempt | None:
-    return db.session.get(Attempt, attempt_id)
+def get_attempt(attempt_id: int, *, for_update: bool = False) -> Attempt | None:
+    """`for_update`: lock the attempt's row until the transaction ends (PostgreSQL), so that an autosave, a
+    check and the submission of one attempt happen one after the other, never interleaved."""
+    return db.session.get(Attempt, attempt_id, with_for_update=for_update or None)
 
 
 # --------------------------------------------------------------------------- question files (GIFT, Moodle XML)
@@ -251,8 +253,15 @@ def save_answer(attempt: Attempt, question_id: int, response: dict, certainty=No
             return answer
         raise Conflict(_('This question is finished; its answer can no longer change.'))
     if answer is None:
-        answer = AttemptAnswer(attempt=attempt, question=question, response=clean)
-        db.session.add(answer)
+        try:
+            with db.session.begin_nested():
+                answer = AttemptAnswer(attempt=attempt, question=question, response=clean, certainty=level,
+                                       saved_at=utcnow())
+                db.session.add(answer)
+            return answer
+        except IntegrityError:  # the same question saved at the same moment by another request (SQLite)
+            db.session.expire(attempt, ['answers'])
+            answer = next(a for a in attempt.answers if a.question_id == question_id)
     answer.response, answer.certainty, answer.saved_at = clean, level, utcnow()
     db.session.flush()
     return answer

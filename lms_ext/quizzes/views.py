@@ -27,9 +27,10 @@ def _course(course_id: int):
     return course
 
 
-def _own_attempt(course, attempt_id: int) -> Attempt:
-    """Only the learner's own attempt in this course (anything else looks like it does not exist)."""
-    attempt = services.get_attempt(attempt_id)
+def _own_attempt(course, attempt_id: int, *, for_update: bool = False) -> Attempt:
+    """Only the learner's own attempt in this course (anything else looks like it does not exist);
+    `for_update` for requests that change it (see services.get_attempt)."""
+    attempt = services.get_attempt(attempt_id, for_update=for_update)
     if attempt is None or attempt.learner_id != current_user.id or attempt.course_id != course.id:
         abort(404)
     return attempt
@@ -113,7 +114,7 @@ def start(course_id: int, quiz_id: int):
 @bp.route('/courses/<int:course_id>/attempts/<int:attempt_id>', methods=['GET', 'POST'])
 def attempt(course_id: int, attempt_id: int):
     course = _course(course_id)
-    attempt = _own_attempt(course, attempt_id)
+    attempt = _own_attempt(course, attempt_id, for_update=request.method == 'POST')
     if attempt.state is AttemptState.finished:
         return redirect(url_for('quizzes.review', course_id=course_id, attempt_id=attempt_id))
     errors = {}
@@ -148,7 +149,7 @@ def attempt(course_id: int, attempt_id: int):
 def autosave(course_id: int, attempt_id: int, question_id: int):
     """Saves one answer as it is given (JSON). Repeating the same request is harmless."""
     course = _course(course_id)
-    attempt = _own_attempt(course, attempt_id)
+    attempt = _own_attempt(course, attempt_id, for_update=True)
     payload = request.get_json(silent=True) or {}
     certainty = payload.pop('certainty', None) if isinstance(payload, dict) else None
     with unit_of_work():
@@ -161,7 +162,7 @@ def autosave(course_id: int, attempt_id: int, question_id: int):
 def check(course_id: int, attempt_id: int, question_id: int):
     """Interactive mode: grade one question now as a try (JSON). Repeating the same check counts once."""
     course = _course(course_id)
-    attempt = _own_attempt(course, attempt_id)
+    attempt = _own_attempt(course, attempt_id, for_update=True)
     payload = request.get_json(silent=True) or {}
     certainty = payload.pop('certainty', None) if isinstance(payload, dict) else None
     with unit_of_work():
@@ -178,7 +179,7 @@ def check(course_id: int, attempt_id: int, question_id: int):
 def submit(course_id: int, attempt_id: int):
     """Submit (idempotent: a double click or a retry after a timeout changes nothing)."""
     course = _course(course_id)
-    attempt = _own_attempt(course, attempt_id)
+    attempt = _own_attempt(course, attempt_id, for_update=True)
     with unit_of_work():
         services.submit(attempt)
     if request.accept_mimetypes.best == 'application/json':

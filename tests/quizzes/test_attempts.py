@@ -13,10 +13,11 @@ from lms_ext.content import services as content
 from lms_ext.content.models import StepKind
 from lms_ext.content.schemas import ModuleInput
 from lms_ext.core.errors import Conflict, InvalidInput, PermissionDenied
+from lms_ext.core.time import utcnow
 from lms_ext.lti.models import Deployment, Platform, ResourceLink, ScoreSubmission
 from lms_ext.progress import services as progress
 from lms_ext.quizzes import services
-from lms_ext.quizzes.models import AttemptState, GradingMethod, Question
+from lms_ext.quizzes.models import AttemptAnswer, AttemptState, GradingMethod, Question
 from tests.conftest import login
 from tests.factories import CourseFactory, UserFactory
 from tests.sample_module import SAMPLE_MODULE
@@ -84,6 +85,21 @@ def test_autosave_resume_and_idempotent_submit(quiz, learner_course, db_session)
     assert services.submit(attempt).score == score  # submitting twice changes nothing
     with pytest.raises(Conflict):
         services.save_answer(attempt, q1.id, {'choice': 1})
+
+
+def test_an_answer_saved_by_a_simultaneous_request_is_updated_not_duplicated(quiz, learner_course, db_session):
+    """An autosave in flight and the form's "Submit" save the same question at the same moment: the second
+    insert meets the unique constraint and updates the row the first one wrote (nothing fails, nothing lost)."""
+    learner, course = learner_course
+    attempt = services.start_or_resume(quiz, learner, course)
+    q1 = services.questions_of(attempt)[0]
+    assert attempt.answers == []  # this request has read the answers: none yet
+    db_session.execute(sa.insert(AttemptAnswer).values(attempt_id=attempt.id, question_id=q1.id,
+                                                       response={'choice': 2}, saved_at=utcnow()))  # the other one
+    services.save_answer(attempt, q1.id, {'choice': 0})
+    rows = db_session.execute(sa.select(AttemptAnswer.response).where(AttemptAnswer.attempt_id == attempt.id)).all()
+    assert [r.response for r in rows] == [{'choice': 0}]
+    assert services.submit(attempt).state is AttemptState.finished
 
 
 def test_attempt_limit_delay_and_grading_methods(quiz, learner_course, db_session):

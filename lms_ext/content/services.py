@@ -161,13 +161,28 @@ def _require_draft(version: ModuleVersion) -> None:
 
 
 def update_version(version: ModuleVersion, data: dict) -> ModuleVersion:
-    """Change a draft's description and learning outcomes from validated `VersionInput` data."""
+    """Change a draft's description and learning outcomes from validated `VersionInput` data.
+
+    Outcomes are edited in place and matched by position, which is their identity: the outcome at
+    position n keeps its row (and id) and takes the n-th outcome of `data`, so the quiz questions,
+    checklist criteria and self-assessment statements linked to it stay linked. Further outcomes of
+    `data` are added at the end; outcomes beyond its length are deleted, and their question and
+    criterion links and statements with them (ON DELETE CASCADE; learners' and mentors' ratings only
+    exist for published versions). Nothing reorders outcomes: dropping one in the middle (the form's
+    empty text) moves the later ones up a place, and links stay with the position, not with the text.
+    """
     _require_draft(version)
     for name in VERSION_FIELDS:
         setattr(version, name, data[name])
-    version.outcomes.clear()
-    db.session.flush()  # free the outcome positions before re-adding
-    version.outcomes.extend(LearningOutcome(position=i, **o) for i, o in enumerate(data['outcomes'], start=1))
+    current = sorted(version.outcomes, key=lambda o: o.position)
+    wanted = data['outcomes']
+    for outcome, fields in zip(current, wanted, strict=False):  # the lengths differ when outcomes come or go
+        for name, value in fields.items():
+            setattr(outcome, name, value)
+    for outcome in current[len(wanted):]:
+        version.outcomes.remove(outcome)  # delete-orphan
+    version.outcomes.extend(LearningOutcome(position=i, **o)
+                            for i, o in enumerate(wanted[len(current):], start=len(current) + 1))
     db.session.flush()
     return version
 

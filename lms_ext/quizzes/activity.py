@@ -1,5 +1,10 @@
 """A quiz travels with its module: in module packages (settings, the questions as GIFT, outcome links) and
-into new drafts. Registered for `StepKind.quiz` in `content.activities` by the app factory."""
+into new drafts. Registered for `StepKind.quiz` in `content.activities` by the app factory.
+
+The GIFT text carries each question's tags, `outcome:N` tags included (rewritten from the current links),
+so importing it links the questions to their outcomes; the `outcomes` list says the same for readers
+of older packages, which had no tags, and is applied after it (it replaces, so nothing links twice).
+"""
 
 from decimal import Decimal
 
@@ -13,8 +18,8 @@ from . import gift, services
 from .schemas import QuizSettingsInput
 
 SETTINGS = ('attempts_allowed', 'grading_method', 'delay_minutes', 'time_limit_minutes', 'draw_count',
-            'shuffle_questions', 'shuffle_answers', 'show_feedback', 'show_right_answers', 'behaviour',
-            'tries_allowed', 'cbm')
+            'draw_category', 'shuffle_questions', 'shuffle_answers', 'show_feedback', 'show_right_answers',
+            'behaviour', 'tries_allowed', 'cbm')
 
 
 def _plain(value):
@@ -47,6 +52,11 @@ def check_data(data: dict, outcome_count: int) -> list[tuple[tuple, str]]:
     parsed = gift.parse_gift(text)
     problems += [(('gift',), _('line %(line)s, column %(column)s: %(message)s', line=issue.line,
                                column=issue.column, message=issue.message)) for issue in parsed.errors]
+    problems += [(('gift',), _('line %(line)s: question "%(name)s" is tagged outcome:%(n)s, but the module has '
+                               'only %(count)d learning outcomes.', line=question.line, name=question.name,
+                               n=position, count=outcome_count))
+                 for question in parsed.questions for position in services.outcome_positions_from_tags(question.tags)
+                 if not 1 <= position <= outcome_count]
     links = data.get('outcomes') or []
     if not isinstance(links, list):
         return problems + [(('outcomes',), _('Outcome links are a list of {question, outcomes}.'))]

@@ -16,6 +16,9 @@ class QuizSettingsInput(BaseSchema):
     delay_minutes = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_080))
     time_limit_minutes = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=600))
     draw_count = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=500))
+    # Draw from this category or tag only. Not on the settings form (left as it is when absent); module
+    # packages and new drafts carry it.
+    draw_category = fields.String(validate=validate.Length(max=255))
     shuffle_questions = fields.Boolean(load_default=False)
     shuffle_answers = fields.Boolean(load_default=False)
     show_feedback = fields.Boolean(load_default=False)

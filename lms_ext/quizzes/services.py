@@ -84,7 +84,7 @@ def import_questions(quiz: Quiz, text: str, fmt: str = 'gift') -> list[Question]
         question = Question(quiz=quiz, position=position, qtype=parsed.qtype, name=parsed.name[:255],
                             text=parsed.text, text_format=parsed.text_format,
                             general_feedback=parsed.general_feedback, category=parsed.category[:255],
-                            tags=list(parsed.tags), mark=Decimal(str(parsed.extra.get('defaultmark', 1.0))),
+                            tags=_stored_tags(parsed.tags), mark=Decimal(str(parsed.extra.get('defaultmark', 1.0))),
                             spec=qtype.spec_from_gift(parsed), outcomes=question_outcomes)
         db.session.add(question)
         added.append(question)
@@ -102,8 +102,14 @@ _MARK_MAX = 9999.99  # Question.mark is Numeric(6, 2); the parsers refuse negati
 _OUTCOME_TAG = re.compile(r'^outcome:(\d+)$', re.IGNORECASE)
 
 
+def _stored_tags(tags) -> list[str]:
+    """The tags as Moodle stores them (gift.clean_tag), empty ones dropped: every stored tag can be exported."""
+    return [tag for tag in (gift.clean_tag(str(raw)) for raw in tags) if tag]
+
+
 def _outcomes_from_tags(fmt: str, name: str, tags, outcomes: dict[int, LearningOutcome]) -> list[LearningOutcome]:
-    """Tags `outcome:N` link the question to learning outcome N (its position in the module version)."""
+    """Tags `outcome:N` link the question to learning outcome N (its position in the module version), once
+    however often the tag is repeated."""
     found = []
     for tag in tags:
         if match := _OUTCOME_TAG.match(str(tag).strip()):
@@ -111,30 +117,34 @@ def _outcomes_from_tags(fmt: str, name: str, tags, outcomes: dict[int, LearningO
             if outcome is None:
                 raise InvalidInput(fmt, _('Question "%(name)s" is tagged %(tag)s, but the module has no learning '
                                           'outcome %(n)s; nothing was imported.', name=name, tag=tag, n=match[1]))
-            found.append(outcome)
+            if outcome not in found:
+                found.append(outcome)
     return found
+
+
+def outcome_positions_from_tags(tags) -> list[int]:
+    """The N of every `outcome:N` tag (what a question file says about outcome links)."""
+    return [int(match[1]) for tag in tags if (match := _OUTCOME_TAG.match(str(tag).strip()))]
 
 
 def export_questions(quiz: Quiz, fmt: str = 'gift') -> str:
     """The quiz's questions as a GIFT or Moodle XML text.
 
-    Moodle XML carries each question's mark and tags, its `outcome:N` tags rewritten from the question's
-    current outcome links; GIFT export leaves tags out, as it always has (module packages carry the
-    outcome links next to the GIFT text).
+    Both carry each question's tags (GIFT in a '// [tag:…]' comment line, as Moodle writes it), the
+    `outcome:N` tags rewritten from the question's current outcome links; Moodle XML also carries the mark.
     """
-    return file_formats.FILE_FORMATS[fmt].write([_file_question(q, with_tags=fmt != 'gift') for q in quiz.questions])
+    return file_formats.FILE_FORMATS[fmt].write([_file_question(q) for q in quiz.questions])
 
 
 def export_gift(quiz: Quiz) -> str:
     return export_questions(quiz, 'gift')
 
 
-def _file_question(question: Question, *, with_tags: bool) -> gift.GiftQuestion:
-    tags = [t for t in question.tags if not _OUTCOME_TAG.match(str(t).strip())] + [
+def _file_question(question: Question) -> gift.GiftQuestion:
+    tags = [t for t in _stored_tags(question.tags) if not _OUTCOME_TAG.match(t)] + [
         f'outcome:{o.position}' for o in sorted(question.outcomes, key=lambda o: o.position)]
     model = question_types.gift_from_spec(question.qtype, question.name, question.text, question.text_format,
-                                          question.category, question.general_feedback, question.spec,
-                                          tags=tags if with_tags else ())
+                                          question.category, question.general_feedback, question.spec, tags=tags)
     model.extra['defaultmark'] = float(question.mark)
     return model
 

@@ -15,6 +15,7 @@ from lms_ext.quizzes.gift import (
     GiftMatchPair,
     GiftQuestion,
     GiftSyntaxError,
+    clean_tag,
     extract_idnumber_and_tags,
     import_defaults,
     match_grade,
@@ -459,6 +460,35 @@ def test_idnumber_and_tags_only_come_from_the_same_block():
     assert [(q.idnumber, q.tags) for q in result.questions] == [('kept', ['x'])]
     assert [(w.line, w.message) for w in result.warnings] == [
         (1, 'this [id:]/[tag:] comment is separated from its question by a blank line, so Moodle ignores it')]
+
+
+TAGS = ['safety', 'hand tools', 'outcome:2', 'x]y', 'ends with \\', 'a\\]b', ']', 'a [tag:b', 'Größe 2']
+
+
+def test_tags_are_written_as_moodle_writes_them_and_read_back():
+    question = GiftQuestion('truefalse', 'Guard', 'The guard stays on.', tags=TAGS,
+                            answers=[GiftAnswer('True', 1), GiftAnswer('False', 0)])
+    written = write_gift([question])
+    assert written.startswith('// [tag:safety] [tag:hand tools] [tag:outcome:2] [tag:x\\]y] [tag:ends with \\ ] '
+                              '[tag:a\\\\]b] [tag:\\]] [tag:a [tag:b] [tag:Größe 2]\n::Guard::')
+    assert parse_gift(written).questions == [question]
+    assert write_gift([GiftQuestion('essay', 'n', 't')]) == '::n::t{}\n\n'  # no tags, no comment line
+
+
+@pytest.mark.parametrize('tag', ['', ' padded', 'a<b', 'back`tick', 'two\nlines', 'tab\there'])
+def test_writer_refuses_tags_it_cannot_read_back(tag):
+    with pytest.raises(ValueError, match='cannot be written'):
+        write_gift([GiftQuestion('essay', 'n', 't', tags=[tag])])
+
+
+@pytest.mark.parametrize(('raw', 'clean'), [
+    ('  Hand   tools ', 'Hand tools'), ('a<b>`c', 'abc'), ('two\nlines\t', 'twolines'), ('<>', ''),
+    ('x]y', 'x]y'),
+])
+def test_clean_tag_is_moodles_param_tag(raw, clean):
+    assert clean_tag(raw) == clean
+    if clean:
+        assert parse_gift(write_gift([GiftQuestion('essay', 'n', 't', tags=[clean])])).questions[0].tags == [clean]
 
 
 def test_duplicate_idnumbers_in_a_category_are_a_warning():

@@ -6,6 +6,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 import yaml
 
 from lms_ext.content import packages
@@ -13,7 +14,8 @@ from lms_ext.content import services as content
 from lms_ext.content.models import StepKind
 from lms_ext.content.schemas import ModuleInput
 from lms_ext.quizzes import activity, services
-from lms_ext.quizzes.models import Behaviour
+from lms_ext.quizzes.models import Behaviour, question_outcomes
+from tests.factories import CourseFactory, UserFactory
 from tests.sample_module import SAMPLE_MODULE
 
 GIFT = '''::Sparks::Sparks fly towards people. {F}
@@ -89,3 +91,103 @@ def test_a_package_with_a_broken_quiz_imports_nothing_and_names_the_line(db_sess
     assert 'activity.settings.pass_mark_percent' in messages
     assert 'only 6 learning outcomes' in messages
     assert content.get_module_by_slug('quiz-broken-2') is None
+
+
+# Question tags travel too: GIFT carries them (outcome:N from the current links), and nothing links twice.
+
+TAGGED_GIFT = '''// [tag:sparks] [tag:outcome:1]
+::Sparks::Sparks fly towards people. {F}
+
+// [tag:discs] [tag:speed rating]
+::Speed::The disc's maximum speed must be at least... {=the grinder's rated speed ~half of it ~any speed}
+
+// [tag:discs] [tag:outcome:3] [tag:Outcome:3]
+::Fitting::Unplug the grinder before fitting a disc. {T}
+'''
+
+
+def _version_with_tagged_quiz(slug: str):
+    """Questions tagged and linked (Sparks to outcome 1 by its tag, Speed to 2 and 5 by hand, Fitting to 3 by
+    a repeated tag), and a quiz that draws one question tagged 'discs'."""
+    data = copy.deepcopy(SAMPLE_MODULE)
+    data['slug'] = slug
+    version = content.create_module(ModuleInput().load(data)).versions[0]
+    quiz = services.ensure_quiz(content.add_step(version, {'kind': StepKind.quiz, 'title': 'Check'}))
+    services.update_settings(quiz, {'pass_mark_percent': 50, 'draw_count': 1, 'draw_category': 'discs'})
+    _sparks, speed, _fitting = services.import_gift(quiz, TAGGED_GIFT)
+    services.set_question_outcomes(speed, [version.outcomes[1].id, version.outcomes[4].id])
+    return version, quiz
+
+
+def _plain_tags(quiz) -> list[list[str]]:
+    return [[t for t in q.tags if not t.lower().startswith('outcome:')] for q in quiz.questions]
+
+
+def _links(quiz) -> list[list[int]]:
+    return [[o.position for o in q.outcomes] for q in quiz.questions]
+
+
+def _link_rows(db_session, quiz) -> int:
+    return db_session.scalar(sa.select(sa.func.count()).select_from(question_outcomes).where(
+        question_outcomes.c.question_id.in_([q.id for q in quiz.questions])))
+
+
+def _same_tags_and_links(db_session, source, target) -> None:
+    assert _plain_tags(target) == _plain_tags(source) == [['sparks'], ['discs', 'speed rating'], ['discs']]
+    assert _links(target) == _links(source) == [[1], [2, 5], [3]]
+    assert _link_rows(db_session, target) == 4  # each link once
+    # The outcome tags stored with the copy are the links, each once.
+    assert [[t for t in q.tags if t.startswith('outcome:')] for q in target.questions] == [
+        ['outcome:1'], ['outcome:2', 'outcome:5'], ['outcome:3']]
+
+
+def test_gift_export_then_import_keeps_tags_and_outcome_links(db_session):
+    version, quiz = _version_with_tagged_quiz('quiz-gift-tags')
+    text = services.export_gift(quiz)
+    assert '// [tag:discs] [tag:speed rating] [tag:outcome:2] [tag:outcome:5]\n::Speed::' in text
+    other = services.ensure_quiz(content.add_step(version, {'kind': StepKind.quiz, 'title': 'Again'}))
+    services.import_gift(other, text)
+    _same_tags_and_links(db_session, quiz, other)
+    assert services.export_gift(other) == text
+
+
+def test_a_new_draft_keeps_question_tags_links_and_the_draw_by_tag(db_session):
+    version, quiz = _version_with_tagged_quiz('quiz-draft-tags')
+    content.publish_version(version)
+    draft = content.new_draft_from(version)
+    copied = _quiz_of(draft)
+    _same_tags_and_links(db_session, quiz, copied)
+    assert {o.version_id for q in copied.questions for o in q.outcomes} == {draft.id}
+    assert (copied.draw_count, copied.draw_category) == (1, 'discs')
+    content.publish_version(draft)
+    course = CourseFactory()
+    tagged = {q.id for q in copied.questions if 'discs' in q.tags}
+    for _ in range(6):
+        attempt = services.start_or_resume(copied, UserFactory(), course)
+        assert len(attempt.question_ids) == 1 and set(attempt.question_ids) <= tagged
+
+
+def test_a_package_keeps_question_tags_links_and_the_draw_by_tag(db_session, tmp_path):
+    version, quiz = _version_with_tagged_quiz('quiz-package-tags')
+    data = packages.export_package(version, media_dir=tmp_path)
+    content.publish_version(version)
+    imported = _quiz_of(packages.import_package(data, media_dir=tmp_path).version)
+    _same_tags_and_links(db_session, quiz, imported)
+    assert (imported.draw_count, imported.draw_category) == (1, 'discs')
+
+
+def test_a_package_whose_gift_tags_an_unknown_outcome_is_refused_before_import(db_session, tmp_path):
+    version, _quiz = _version_with_tagged_quiz('quiz-tag-broken')
+    manifest = yaml.safe_load(zipfile.ZipFile(io.BytesIO(packages.export_package(version, media_dir=tmp_path)))
+                              .read('module.yaml'))
+    manifest['module']['slug'] = 'quiz-tag-broken-2'
+    activity_data = manifest['module']['steps'][-1]['activity']
+    activity_data['gift'] = activity_data['gift'].replace('[tag:outcome:5]', '[tag:outcome:9]')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, 'w') as zf:
+        zf.writestr('module.yaml', yaml.safe_dump(manifest))
+    with pytest.raises(packages.PackageInvalid) as caught:
+        packages.import_package(buffer.getvalue(), media_dir=tmp_path)
+    messages = ' '.join(m for ms in caught.value.errors.values() for m in ms)
+    assert 'question "Speed" is tagged outcome:9, but the module has only 6 learning outcomes' in messages
+    assert content.get_module_by_slug('quiz-tag-broken-2') is None

@@ -3,7 +3,7 @@
 Pure standard-library code (no Flask, no database) so that it can be used and tested on its own.
 """
 
-from ._source import extract_idnumber_and_tags
+from ._source import clean_tag, extract_idnumber_and_tags
 from .model import (
     BLANK,
     GRADE_FRACTIONS,
@@ -34,6 +34,7 @@ __all__ = [
     'GiftParseResult',
     'GiftQuestion',
     'GiftSyntaxError',
+    'clean_tag',
     'extract_idnumber_and_tags',
     'import_defaults',
     'match_grade',

@@ -21,6 +21,20 @@ _MOODLE_PLACEHOLDERS = (('&&058;', '\ufdd0'), ('&&035;', '\ufdd1'), ('&&061;', '
 UNSUPPORTED = frozenset(ESCAPES.values())
 _ID = re.compile(r'\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]')
 _TAG = re.compile(r'\[tag:((?:\\\]|[^\]<>`\x00-\x1f\x7f]|)+)\]')
+_NOT_IN_TAGS = re.compile(r'[\x00-\x1f\x7f<>`]')  # where _TAG stops, besides ']'
+
+
+def clean_tag(raw: str) -> str:
+    """clean_param(PARAM_TAG) as Moodle stores every tag, without its 50-character cut: control
+    characters and < > ` removed, runs of spaces made one, trimmed. A non-empty result can be written
+    as a GIFT '[tag:]' and read back unchanged."""
+    return php_trim(re.sub(' {2,}', ' ', _NOT_IN_TAGS.sub('', raw)))
+
+
+def is_writable_tag(tag: str) -> bool:
+    """Whether '[tag:…]' (']' escaped) reads back as exactly `tag`: not empty, not trimmed away, and
+    none of the characters the [tag:] pattern stops at."""
+    return bool(tag) and tag == php_trim(tag) and not _NOT_IN_TAGS.search(tag)
 
 
 def extract_idnumber_and_tags(comment: str) -> tuple[str, list[str]]:

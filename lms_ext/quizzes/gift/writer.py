@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 
 from ._php import php_num
-from ._source import UNSUPPORTED
+from ._source import UNSUPPORTED, is_writable_tag
 from .model import BLANK, TEXT_FORMATS, GiftAnswer, GiftQuestion
 
 _ESCAPE = str.maketrans({'\\': '\\\\', '#': '\\#', '=': '\\=', '~': '\\~', '{': '\\{', '}': '\\}', ':': '\\:',
@@ -78,9 +78,19 @@ def _looks_formatted(text: str) -> bool:
 
 
 def _metadata(question: GiftQuestion) -> str:
+    """write_idnumber_and_tags(): '// [id:x] [tag:a] [tag:b]' before the question, ']' escaped as '\\]'."""
     bits = [f"[id:{question.idnumber.replace(']', chr(92) + ']')}]"] if question.idnumber else []
-    bits += [f"[tag:{tag.replace(']', chr(92) + ']')}]" for tag in question.tags]
+    bits += [_tag(tag, question.name) for tag in question.tags]
     return f'// {" ".join(bits)}\n' if bits else ''
+
+
+def _tag(tag: str, name: str) -> str:
+    if not is_writable_tag(tag):
+        raise ValueError(f'tag {tag!r} of question {name!r} cannot be written: GIFT would read it back '
+                         'differently (Moodle stores no such tag)')
+    escaped = tag.replace(']', '\\]')
+    # A final backslash would escape the closing ']'; the reader trims the space that protects it.
+    return f'[tag:{escaped} ]' if escaped.endswith('\\') else f'[tag:{escaped}]'
 
 
 def _feedback(answer: GiftAnswer, default: str) -> str:

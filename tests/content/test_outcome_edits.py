@@ -1,0 +1,110 @@
+"""Editing a draft's learning outcomes keeps what points at them: outcomes are matched by position."""
+
+import copy
+
+import sqlalchemy as sa
+
+from lms_ext.accounts import services as accounts
+from lms_ext.accounts.models import Role
+from lms_ext.content import services as content
+from lms_ext.content.models import LearningOutcome, StepKind
+from lms_ext.content.schemas import ModuleInput
+from lms_ext.practical.models import criterion_outcomes
+from lms_ext.practical.services import checklists
+from lms_ext.quizzes import services as quizzes
+from lms_ext.quizzes.models import question_outcomes
+from lms_ext.self_assessment import services as self_assessment
+from lms_ext.self_assessment.models import Statement
+from tests.conftest import login
+from tests.factories import CourseFactory, UserFactory
+from tests.sample_module import SAMPLE_MODULE
+
+GIFT = '''::Disc::The disc's maximum speed must be at least the grinder's rated speed. {T}
+
+::Report::A cracked disc is thrown away and reported. {T}
+'''
+DISC_STATEMENT = 'I can pick a disc that is safe on my grinder.'
+REPORT_STATEMENT = 'I take broken tools out of use.'
+
+
+def _draft_with_links():
+    """A draft (six outcomes) whose quiz, checklist and statements point at outcomes 2 and 6."""
+    version = content.create_module(ModuleInput().load({**copy.deepcopy(SAMPLE_MODULE),
+                                                        'slug': 'outcome-edits'})).versions[0]
+    second, last = version.outcomes[1], version.outcomes[5]
+    quiz = quizzes.ensure_quiz(content.add_step(version, {'kind': StepKind.quiz, 'title': 'Check'}))
+    disc, report = quizzes.import_gift(quiz, GIFT)
+    quizzes.set_question_outcomes(disc, [second.id])
+    quizzes.set_question_outcomes(report, [last.id])
+    practical = content.add_step(version, {'kind': StepKind.practical, 'title': 'Show it'})
+    checklists.save_checklist(practical, {'min_other_met': 0, 'criteria': [
+        {'text': 'Checks the disc speed', 'guidance': '', 'critical': True, 'outcome_ids': [second.id]},
+        {'text': 'Reports a cracked disc', 'guidance': '', 'critical': False, 'outcome_ids': [last.id]}]})
+    stage = content.add_step(version, {'kind': StepKind.self_assessment, 'title': 'Before you start'})
+    self_assessment.update_statements(version, {second.id: DISC_STATEMENT, last.id: REPORT_STATEMENT})
+    return version, quiz, practical, stage
+
+
+def _form(version, texts: list[str]) -> dict:
+    """The version form as the page posts it, with `texts` as the outcomes (kinds kept by position)."""
+    fields = {name: getattr(version, name) for name in content.VERSION_FIELDS}
+    form = {k: (v.value if hasattr(v, 'value') else '' if v is None else str(v)) for k, v in fields.items()}
+    kinds = [o.kind.value for o in version.outcomes]
+    form.update(outcome_text=texts + ['', ''], outcome_kind=(kinds + ['knowledge'] * 8)[:len(texts) + 2],
+                outcome_framework_name=[''] * (len(texts) + 2), outcome_framework_code=[''] * (len(texts) + 2),
+                outcome_framework_url=[''] * (len(texts) + 2))
+    return form
+
+
+def _links(db_session, table) -> set[int]:
+    return set(db_session.scalars(sa.select(table.c.outcome_id)))
+
+
+def test_editing_an_outcome_keeps_its_links_and_removing_the_last_drops_them(client, db_session):
+    version, quiz, practical, stage = _draft_with_links()
+    trainer = UserFactory()
+    accounts.enroll(trainer, CourseFactory(), Role.instructor)
+    login(client, trainer)
+    ids = [o.id for o in version.outcomes]
+    texts = [o.text for o in version.outcomes]
+    second_id, last_id = ids[1], ids[5]
+
+    texts[1] = 'Choose a disc rated for at least the speed of the grinder.'
+    response = client.post(f'/author/versions/{version.id}', data=_form(version, texts))
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    db_session.expire_all()
+    assert [(o.id, o.position, o.text) for o in version.outcomes] == list(zip(ids, range(1, 7), texts, strict=True))
+    assert [[o.id for o in q.outcomes] for q in quiz.questions] == [[second_id], [last_id]]
+    assert [[o.id for o in c.outcomes] for c in checklists.checklist_for_step(practical).criteria] == [
+        [second_id], [last_id]]
+    assert self_assessment.custom_statements(version) == {second_id: DISC_STATEMENT, last_id: REPORT_STATEMENT}
+
+    response = client.post(f'/author/versions/{version.id}', data=_form(version, texts[:5]))
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    db_session.expire_all()
+    assert [o.id for o in version.outcomes] == ids[:5]
+    assert db_session.get(LearningOutcome, last_id) is None
+    assert [[o.id for o in q.outcomes] for q in quiz.questions] == [[second_id], []]
+    assert [[o.id for o in c.outcomes] for c in checklists.checklist_for_step(practical).criteria] == [
+        [second_id], []]
+    assert self_assessment.custom_statements(version) == {second_id: DISC_STATEMENT}
+    assert last_id not in _links(db_session, question_outcomes) | _links(db_session, criterion_outcomes)
+    assert db_session.scalar(sa.select(sa.func.count()).where(Statement.outcome_id == last_id)) == 0
+
+    for url in (f'/author/versions/{version.id}', f'/author/steps/{quiz.step_id}/quiz',
+                f'/author/steps/{practical.id}/checklist', f'/author/steps/{stage.id}/self-assessment',
+                f'/author/steps/{quiz.step_id}/quiz.gift', f'/author/versions/{version.id}/preview/1'):
+        page = client.get(url)
+        assert page.status_code == 200, url
+    statements = client.get(f'/author/steps/{stage.id}/self-assessment').get_data(as_text=True)
+    assert DISC_STATEMENT in statements and REPORT_STATEMENT not in statements
+
+
+def test_added_outcomes_come_after_the_kept_ones(db_session):
+    version, _quiz, _practical, _stage = _draft_with_links()
+    data = ModuleInput().load({**copy.deepcopy(SAMPLE_MODULE), 'slug': 'outcome-edits'})
+    ids = [o.id for o in version.outcomes]
+    data['outcomes'].append({'kind': 'skills', 'text': 'Store the grinder unplugged, with its key.'})
+    content.update_version(version, {k: v for k, v in data.items() if k not in ('slug', 'steps')})
+    assert [o.id for o in version.outcomes][:6] == ids
+    assert [(o.position, o.text) for o in version.outcomes][6] == (7, 'Store the grinder unplugged, with its key.')

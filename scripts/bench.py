@@ -193,7 +193,8 @@ def main() -> None:
         tool.stop()
         jwks_server.shutdown()
     bare = bench_bare_pylti1p3(pem, key)
-    print(f'database: {args.database.split("@")[-1]}  LTI store: {args.redis or "the database"}  gunicorn: {args.workers} worker(s) x {args.threads} thread(s)'
+    print(f'database: {args.database.split("@")[-1]}  LTI store: {args.redis or "the database"}  '
+          f'gunicorn: {args.workers} worker(s) x {args.threads} thread(s)'
           f'  clients: {args.clients}  cores: {os.cpu_count()}')
     print(f'full launches (login + launch + landing page): {launches["launches"]} in {args.seconds:.0f} s = '
           f'{launches["per_second"]:.0f}/s; p50 {launches["p50_ms"]:.1f} ms, p95 {launches["p95_ms"]:.1f} ms, '

@@ -20,8 +20,21 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is at the time of the record: an app built while stderr was
+    redirected (a CLI runner, a test) must not keep writing to that stream after it is closed."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value):
+        pass
+
+
 def configure_logging(app: Flask) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     if app.config['LOG_FORMAT'] == 'json':
         handler.setFormatter(JsonFormatter(
             '%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s',

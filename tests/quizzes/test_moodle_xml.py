@@ -445,7 +445,7 @@ def test_cli_imports_and_exports_moodle_xml(app, db_session, draft_quiz, tmp_pat
     source.write_bytes(ALL_TYPES.read_bytes())
     result = runner.invoke(args=['quizzes', 'import-xml', str(source), '--module', 'xml-module'])
     assert result.exit_code == 0, result.output
-    assert result.output == f'Imported 8 question(s) into quiz {draft_quiz.id}.\n'
+    assert result.stdout == f'Imported 8 question(s) into quiz {draft_quiz.id}.\n'  # log lines go to stderr
     result = runner.invoke(args=['quizzes', 'export-xml', str(draft_quiz.id)])
-    assert result.exit_code == 0 and len(parse_moodle_xml(result.output).questions) == 8
+    assert result.exit_code == 0 and len(parse_moodle_xml(result.stdout).questions) == 8
     assert runner.invoke(args=['quizzes', 'export-xml', '999999']).exit_code == 1

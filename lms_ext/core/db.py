@@ -7,7 +7,6 @@ from datetime import UTC
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -57,13 +56,6 @@ def str_enum(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
     return sa.Enum(enum_cls, name=name, native_enum=False, create_constraint=True,
                    length=max(len(m.value) for m in enum_cls),
                    values_callable=lambda e: [m.value for m in e], validate_strings=True)
-
-
-def conflict_insert(model):
-    """An INSERT of `model` with the session database's ON CONFLICT clauses (PostgreSQL and SQLite spell
-    them alike): `.on_conflict_do_nothing(...)` / `.on_conflict_do_update(...)`."""
-    dialect = postgresql if db.session.get_bind().dialect.name == 'postgresql' else sqlite
-    return dialect.insert(model)
 
 
 @contextmanager

@@ -16,7 +16,7 @@ import redis
 import sqlalchemy as sa
 from flask import Flask, current_app
 
-from lms_ext.core.db import conflict_insert, db
+from lms_ext.core.db import db
 from lms_ext.core.time import utcnow
 
 from .models import StoreEntry
@@ -29,6 +29,15 @@ class Store(Protocol):
     def delete(self, key: str) -> None: ...
 
 
+# One upsert, the same in PostgreSQL and SQLite. Written as text because SQLAlchemy 2.0 never caches the compiled
+# form of its dialect `insert().on_conflict_do_update()` (it would compile anew on every login).
+_UPSERT = sa.text(
+    'INSERT INTO lti_store_entries (key, value, expires_at) VALUES (:key, :value, :expires_at) '
+    'ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at',
+).bindparams(sa.bindparam('key', type_=StoreEntry.key.type), sa.bindparam('value', type_=StoreEntry.value.type),
+             sa.bindparam('expires_at', type_=StoreEntry.expires_at.type))
+
+
 class DatabaseStore:
     """Entries in `lti_store_entries`, written in the request's transaction."""
 
@@ -36,9 +45,7 @@ class DatabaseStore:
         now = utcnow()
         if random.random() < 0.02:  # purge expired entries now and then, not on every write
             db.session.execute(sa.delete(StoreEntry).where(StoreEntry.expires_at < now))
-        row = {'key': key, 'value': value, 'expires_at': now + timedelta(seconds=ttl)}
-        db.session.execute(conflict_insert(StoreEntry).values(row).on_conflict_do_update(
-            index_elements=['key'], set_={'value': row['value'], 'expires_at': row['expires_at']}))
+        db.session.execute(_UPSERT, {'key': key, 'value': value, 'expires_at': now + timedelta(seconds=ttl)})
 
     def get(self, key: str) -> Any | None:
         return db.session.scalar(sa.select(StoreEntry.value).where(StoreEntry.key == key,

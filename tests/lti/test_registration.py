@@ -122,3 +122,8 @@ def test_database_store_pop_is_single_use_and_expires(db_session):
     assert store.pop('login:state-2') is None
     store.put('login:state-3', {'nonce': 'n3'}, -1)  # already expired
     assert store.get('login:state-3') is None and store.pop('login:state-3') is None
+    store.put('jwks:x', {'keys': [1]}, 60)
+    store.put('jwks:x', {'keys': [2]}, 60)  # a put replaces (one row per key)
+    assert store.get('jwks:x') == {'keys': [2]}
+    store.put('login:state-3', {'nonce': 'again'}, 60)  # and revives an expired one
+    assert store.get('login:state-3') == {'nonce': 'again'}

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_basic_accessibility, assert_fits_phone, open_activity_as
 
@@ -50,9 +51,11 @@ def test_learner_walks_the_demo_module(live_server, browser, viewport):
 
         # Hands-on and workbook formats are there too.
         page.get_by_role('link', name='hands-on task').click()
-        assert page.get_by_role('heading', name='Safety first').count() == 1
+        page.wait_for_url('**format=hands_on*')
+        expect(page.get_by_role('heading', name='Safety first')).to_have_count(1)
         page.get_by_role('link', name='workbook').click()
-        assert page.get_by_role('link', name='Download the workbook').count() == 1
+        page.wait_for_url('**format=workbook*')
+        expect(page.get_by_role('link', name='Download the workbook')).to_have_count(1)
 
         # A reload, and a new visit from the course, resume at step 3.
         page.reload()

@@ -19,6 +19,13 @@ class LearningOutcomeInput(BaseSchema):
     framework_url = fields.Url(load_default='', schemes={'http', 'https'}, validate=validate.Length(max=2048))
 
 
+class VersionOutcomeInput(LearningOutcomeInput):
+    """An outcome of a draft being edited: `id` names the outcome it was (None: a new one). Without the
+    key, outcomes are matched by position (see services.update_version)."""
+
+    id = fields.Integer(allow_none=True)
+
+
 class StepInput(BaseSchema):
     kind = fields.Enum(StepKind, by_value=True, load_default=StepKind.unit)
     title = fields.String(required=True, validate=validate.Length(min=1, max=255))
@@ -41,12 +48,15 @@ class VersionInput(BaseSchema):
     participation = fields.Enum(Participation, by_value=True, load_default=Participation.hybrid)
     assessment_type = fields.String(load_default='', validate=validate.Length(max=2000))
     quality_assurance = fields.String(load_default='', validate=validate.Length(max=2000))
-    outcomes = fields.List(fields.Nested(LearningOutcomeInput), required=True, validate=validate.Length(
+    outcomes = fields.List(fields.Nested(VersionOutcomeInput), required=True, validate=validate.Length(
         min=1, error=_l('Give at least one learning outcome.')))
 
 
 class ModuleInput(VersionInput):
     """A new module: its address (slug), its first version's description and its steps."""
+
+    outcomes = fields.List(fields.Nested(LearningOutcomeInput), required=True, validate=validate.Length(
+        min=1, error=_l('Give at least one learning outcome.')))
 
     slug = fields.String(required=True, validate=[validate.Length(min=2, max=80), SLUG])
     steps = fields.List(fields.Nested(StepInput), load_default=list)

@@ -163,19 +163,31 @@ def _require_draft(version: ModuleVersion) -> None:
 def update_version(version: ModuleVersion, data: dict) -> ModuleVersion:
     """Change a draft's description and learning outcomes from validated `VersionInput` data.
 
-    Outcomes are edited in place and matched by position, which is their identity: the outcome at
-    position n keeps its row (and id) and takes the n-th outcome of `data`, so the quiz questions,
-    checklist criteria and self-assessment statements linked to it stay linked. Further outcomes of
-    `data` are added at the end; outcomes beyond its length are deleted, and their question and
-    criterion links and statements with them (ON DELETE CASCADE; learners' and mentors' ratings only
-    exist for published versions). Nothing reorders outcomes: dropping one in the middle (the form's
-    empty text) moves the later ones up a place, and links stay with the position, not with the text.
+    When the outcomes of `data` carry an `id` key (the authoring form sends one per row, None for a new
+    row), they are matched by id: an outcome with an id keeps its row, so the quiz questions, checklist
+    criteria and self-assessment statements linked to it stay linked whatever its new place; a row
+    without one is a new outcome; an outcome of the draft that `data` leaves out (the form's emptied
+    text) is deleted, its question and criterion links and statements with it (ON DELETE CASCADE;
+    learners' and mentors' ratings only exist for published versions). Positions become 1..n in the
+    order of `data`. An id that is not one of this draft's outcomes is refused.
+
+    Without ids (older callers), outcomes are matched by position: the outcome at position n keeps its
+    row and takes the n-th outcome of `data`; further ones are added, and those beyond its length deleted.
     """
     _require_draft(version)
     for name in VERSION_FIELDS:
         setattr(version, name, data[name])
-    current = sorted(version.outcomes, key=lambda o: o.position)
     wanted = data['outcomes']
+    if any('id' in row for row in wanted):
+        _update_outcomes_by_id(version, wanted)
+    else:
+        _update_outcomes_by_position(version, wanted)
+    db.session.flush()
+    return version
+
+
+def _update_outcomes_by_position(version: ModuleVersion, wanted: list[dict]) -> None:
+    current = sorted(version.outcomes, key=lambda o: o.position)
     for outcome, fields in zip(current, wanted, strict=False):  # the lengths differ when outcomes come or go
         for name, value in fields.items():
             setattr(outcome, name, value)
@@ -183,8 +195,34 @@ def update_version(version: ModuleVersion, data: dict) -> ModuleVersion:
         version.outcomes.remove(outcome)  # delete-orphan
     version.outcomes.extend(LearningOutcome(position=i, **o)
                             for i, o in enumerate(wanted[len(current):], start=len(current) + 1))
+
+
+def _update_outcomes_by_id(version: ModuleVersion, wanted: list[dict]) -> None:
+    current = {o.id: o for o in version.outcomes}
+    ids = [row['id'] for row in wanted if row.get('id') is not None]
+    if unknown := sorted(set(ids) - set(current)):
+        raise InvalidInput('outcomes', _('Outcome %(id)s is not a learning outcome of this draft.',
+                                         id=unknown[0]))
+    if len(ids) != len(set(ids)):
+        raise InvalidInput('outcomes', _('Each learning outcome can be given only once.'))
+    for outcome in [o for o in version.outcomes if o.id not in set(ids)]:
+        version.outcomes.remove(outcome)  # delete-orphan; its links go with it
     db.session.flush()
-    return version
+    position = max((o.position for o in version.outcomes), default=0)
+    order = []
+    for row in wanted:
+        fields = {name: value for name, value in row.items() if name != 'id'}
+        if row.get('id') is None:
+            position += 1  # out of the way of the kept ones until renumbered
+            outcome = LearningOutcome(position=position, **fields)
+            version.outcomes.append(outcome)
+        else:
+            outcome = current[row['id']]
+            for name, value in fields.items():
+                setattr(outcome, name, value)
+        order.append(outcome)
+    db.session.flush()
+    _renumber(version.outcomes, order)
 
 
 def add_step(version: ModuleVersion, data: dict) -> Step:

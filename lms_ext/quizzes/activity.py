@@ -4,6 +4,8 @@ into new drafts. Registered for `StepKind.quiz` in `content.activities` by the a
 The GIFT text carries each question's tags, `outcome:N` tags included (rewritten from the current links),
 so importing it links the questions to their outcomes; the `outcomes` list says the same for readers
 of older packages, which had no tags, and is applied after it (it replaces, so nothing links twice).
+GIFT has no per-question mark: the `marks` list carries each question's mark, in question order, and is
+applied after the import; packages without it (older ones) keep GIFT's default mark, 1.
 """
 
 from decimal import Decimal
@@ -15,7 +17,7 @@ from lms_ext.content.models import Step
 from lms_ext.core.i18n import _
 
 from . import gift, services
-from .schemas import QuizSettingsInput
+from .schemas import QuestionMarksInput, QuizSettingsInput
 
 SETTINGS = ('attempts_allowed', 'grading_method', 'delay_minutes', 'time_limit_minutes', 'draw_count',
             'draw_category', 'shuffle_questions', 'shuffle_answers', 'show_feedback', 'show_right_answers',
@@ -35,7 +37,8 @@ def export_data(step: Step) -> dict | None:
     settings['penalty_percent'] = float(quiz.penalty * 100)
     outcomes = [{'question': q.position, 'outcomes': sorted(o.position for o in q.outcomes)}
                 for q in quiz.questions if q.outcomes]
-    return {'settings': settings, 'gift': services.export_gift(quiz), 'outcomes': outcomes}
+    marks = [float(q.mark) for q in quiz.questions]
+    return {'settings': settings, 'gift': services.export_gift(quiz), 'outcomes': outcomes, 'marks': marks}
 
 
 def check_data(data: dict, outcome_count: int) -> list[tuple[tuple, str]]:
@@ -69,6 +72,13 @@ def check_data(data: dict, outcome_count: int) -> list[tuple[tuple, str]]:
                                                     for p in positions)):
             problems.append((('outcomes', i, 'outcomes'), _('The module has only %(n)d learning outcomes.',
                                                             n=outcome_count)))
+    try:
+        marks = QuestionMarksInput().load({'marks': data.get('marks')})['marks']
+    except ValidationError as exc:
+        return problems + activities.problems_from(exc.normalized_messages())
+    if marks is not None and len(marks) != len(parsed.questions):
+        problems.append((('marks',), _('There are %(n)d marks for %(count)d questions.', n=len(marks),
+                                       count=len(parsed.questions))))
     return problems
 
 
@@ -80,10 +90,14 @@ def import_data(step: Step, data: dict) -> None:
     outcome_ids = {o.position: o.id for o in step.version.outcomes}
     for link in data.get('outcomes') or []:
         services.set_question_outcomes(questions[link['question'] - 1], [outcome_ids[p] for p in link['outcomes']])
+    marks = QuestionMarksInput().load({'marks': data.get('marks')})['marks']
+    if marks is not None:
+        for question, mark in zip(questions, marks, strict=True):
+            services.set_question_mark(question, mark)
 
 
 def copy(source: Step, target: Step) -> None:
-    """A new draft gets the same quiz: settings, questions and their outcome links (by position)."""
+    """A new draft gets the same quiz: settings, questions, their marks and outcome links (by position)."""
     data = export_data(source)
     if data is not None:
         import_data(target, data)

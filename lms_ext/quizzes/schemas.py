@@ -33,3 +33,11 @@ class QuestionOutcomesInput(BaseSchema):
     """The learning outcomes a question tests (ids of the version's outcomes; checked by the service)."""
 
     outcome_ids = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=100))
+
+
+class QuestionMarksInput(BaseSchema):
+    """The mark of each question of a quiz in a module package, in question order (GIFT has no marks).
+    Optional: packages written before marks travelled import with GIFT's default mark, 1."""
+
+    marks = fields.List(fields.Decimal(places=2, validate=validate.Range(min=0, max=Decimal('9999.99'))),
+                        load_default=None)

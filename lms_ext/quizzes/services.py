@@ -496,6 +496,14 @@ def set_question_outcomes(question: Question, outcome_ids: list[int]) -> Questio
     return question
 
 
+def set_question_mark(question: Question, mark: Decimal) -> Question:
+    """Set what a draft's question is worth (0 to 9999.99; checked by the caller's schema)."""
+    _require_draft(question.quiz)
+    question.mark = mark
+    db.session.flush()
+    return question
+
+
 # --------------------------------------------------------------------------- results per learning outcome
 
 

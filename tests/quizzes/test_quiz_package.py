@@ -191,3 +191,70 @@ def test_a_package_whose_gift_tags_an_unknown_outcome_is_refused_before_import(d
     messages = ' '.join(m for ms in caught.value.errors.values() for m in ms)
     assert 'question "Speed" is tagged outcome:9, but the module has only 6 learning outcomes' in messages
     assert content.get_module_by_slug('quiz-tag-broken-2') is None
+
+
+# GIFT has no per-question mark: the `marks` list carries them, in question order.
+
+def _version_with_marked_quiz(slug: str):
+    version, step = _version_with_quiz(slug)
+    quiz = services.quiz_for_step(step)
+    services.set_question_mark(quiz.questions[1], Decimal('3'))
+    return version, step
+
+
+def _manifest_of(version, tmp_path) -> dict:
+    return yaml.safe_load(zipfile.ZipFile(io.BytesIO(packages.export_package(version, media_dir=tmp_path)))
+                          .read('module.yaml'))
+
+
+def _package_from(manifest) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, 'w') as zf:
+        zf.writestr('module.yaml', yaml.safe_dump(manifest))
+    return buffer.getvalue()
+
+
+def test_a_new_draft_keeps_question_marks(db_session):
+    version, _step = _version_with_marked_quiz('quiz-marks-draft')
+    content.publish_version(version)
+    draft = content.new_draft_from(version)
+    assert [q.mark for q in _quiz_of(draft).questions] == [Decimal(1), Decimal(3)]
+
+
+def test_a_package_keeps_question_marks(db_session, tmp_path):
+    version, step = _version_with_marked_quiz('quiz-marks-package')
+    assert activity.export_data(step)['marks'] == [1.0, 3.0]
+    data = packages.export_package(version, media_dir=tmp_path)
+    content.publish_version(version)
+    imported = _quiz_of(packages.import_package(data, media_dir=tmp_path).version)
+    assert [q.mark for q in imported.questions] == [Decimal(1), Decimal(3)]
+
+
+def test_a_package_without_marks_imports_with_the_gift_default(db_session, tmp_path):
+    version, _step = _version_with_marked_quiz('quiz-marks-old')
+    manifest = _manifest_of(version, tmp_path)
+    manifest['module']['slug'] = 'quiz-marks-old-2'
+    del manifest['module']['steps'][-1]['activity']['marks']
+    imported = _quiz_of(packages.import_package(_package_from(manifest), media_dir=tmp_path).version)
+    assert [q.mark for q in imported.questions] == [Decimal(1), Decimal(1)]
+
+
+@pytest.mark.parametrize(('marks', 'problem'), [
+    ([1, 2, 3], 'activity.marks: There are 3 marks for 2 questions'),
+    ([1, -2], 'activity.marks[1]: Must be greater than or equal to 0'),
+    ([1, 'three'], 'activity.marks[1]: Not a valid number'),
+    ([True, 2], 'activity.marks[0]: Not a valid number'),
+    ([1, 10_000], 'activity.marks[1]: Must be greater than or equal to 0 and less than or equal to 9999.99'),
+    ('3', 'activity.marks: Not a valid list'),
+])
+def test_a_package_with_bad_marks_is_refused_naming_the_field(db_session, tmp_path, marks, problem):
+    version, _step = _version_with_marked_quiz('quiz-marks-bad')
+    manifest = _manifest_of(version, tmp_path)
+    manifest['module']['slug'] = 'quiz-marks-bad-2'
+    manifest['module']['steps'][-1]['activity']['marks'] = marks
+    assert activity.check_data(manifest['module']['steps'][-1]['activity'], 6)
+    with pytest.raises(packages.PackageInvalid) as caught:
+        packages.import_package(_package_from(manifest), media_dir=tmp_path)
+    messages = ' '.join(m for ms in caught.value.errors.values() for m in ms)
+    assert problem in messages, messages
+    assert content.get_module_by_slug('quiz-marks-bad-2') is None

@@ -19,20 +19,24 @@ from . import bp
 OUTCOME_FIELDS = ('kind', 'text', 'framework_name', 'framework_code', 'framework_url')
 
 
-def _outcome_rows(form) -> list[dict]:
-    """Repeated outcome fields (outcome_kind, outcome_text, ...) → rows; rows without text are dropped."""
-    columns = {name: form.getlist(f'outcome_{name}') for name in OUTCOME_FIELDS}
+def _outcome_rows(form, with_ids: bool = False) -> list[dict]:
+    """Repeated outcome fields (outcome_kind, outcome_text, ...) → rows; rows without text are dropped.
+
+    `with_ids`: each row also carries the id of the outcome it edits (hidden outcome_id; None for a new row),
+    so that the service matches outcomes by id, not by position."""
+    columns = {name: form.getlist(f'outcome_{name}') for name in OUTCOME_FIELDS + (('id',) if with_ids else ())}
     rows = []
     for index in range(len(columns['text'])):
         row = {name: (values[index] if index < len(values) else '').strip() for name, values in columns.items()}
         if row['text']:
-            rows.append({k: v for k, v in row.items() if v or k in ('kind', 'text')})
+            rows.append({k: v for k, v in row.items() if v or k in ('kind', 'text')}
+                        | ({'id': row['id'] or None} if with_ids else {}))
     return rows
 
 
-def _version_form(form) -> dict:
+def _version_form(form, with_ids: bool = False) -> dict:
     data = {k: v for k, v in form.to_dict().items() if not k.startswith('outcome_') and v != ''}
-    data['outcomes'] = _outcome_rows(form)
+    data['outcomes'] = _outcome_rows(form, with_ids)
     return data
 
 
@@ -79,7 +83,7 @@ def author_version(version_id: int):
     errors = {}
     if request.method == 'POST':
         try:
-            data = VersionInput().load(_version_form(request.form))
+            data = VersionInput().load(_version_form(request.form, with_ids='outcome_id' in request.form))
             with unit_of_work():
                 services.update_version(version, data)
             flash(_('Saved.'), 'success')
@@ -87,8 +91,8 @@ def author_version(version_id: int):
         except (ValidationError, DomainError) as exc:
             errors = _errors(exc)
     form = request.form if errors else {name: getattr(version, name) for name in services.VERSION_FIELDS}
-    outcomes = _outcome_rows(request.form) if errors else [
-        {name: getattr(o, name) if name != 'kind' else o.kind.value for name in OUTCOME_FIELDS}
+    outcomes = _outcome_rows(request.form, with_ids=True) if errors else [
+        {name: getattr(o, name) if name != 'kind' else o.kind.value for name in OUTCOME_FIELDS + ('id',)}
         for o in version.outcomes]
     return render_template('content/author/version.html', version=version, form=form, outcomes=outcomes,
                            errors=errors, formats=formats.FORMATS, StepKind=StepKind,

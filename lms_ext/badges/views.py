@@ -1,13 +1,14 @@
 """Hosted verification (public, no login), the learner's badges, e-mail claims and trainer revocation."""
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from lms_ext.accounts import services as accounts
 from lms_ext.accounts.models import Role
 from lms_ext.accounts.permissions import require_course_role, signed_in_user
 from lms_ext.core.db import unit_of_work
 from lms_ext.core.errors import DomainError
+from lms_ext.core.extensions import limiter
 from lms_ext.core.i18n import _
 
 from . import mail, ob2, services
@@ -152,8 +153,13 @@ def name_consent(public_id: str):
     return redirect(url_for('badges.mine'))
 
 
+def _user_key() -> str:
+    return f'user:{current_user.get_id()}'
+
+
 @bp.post('/email')
 @login_required
+@limiter.limit('5 per hour', key_func=_user_key)  # each claim sends a message: no mail bombing
 def claim_email():
     data = EmailClaimInput().load(request.form)
     with unit_of_work():
@@ -166,6 +172,7 @@ def claim_email():
 
 
 @bp.get('/email/confirm/<token>')
+@limiter.limit('30 per minute')
 def confirm_email(token: str):
     with unit_of_work():
         claim, issued = services.confirm_email_claim(token)

@@ -11,7 +11,7 @@ from . import services
 
 def _run_for(learner, course, step):
     """The learner's run of the step's version in this course (None: they started another version)."""
-    run = services.find_run(learner, step.version.module, course)
+    run = services.find_run(learner, step.version.module, course, variants=False)
     return run if run is not None and run.version_id == step.version_id else None
 
 

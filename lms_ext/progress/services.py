@@ -19,14 +19,16 @@ from .signals import module_completed, module_reopened, step_completed, step_reo
 logger = logging.getLogger(__name__)
 
 
-def find_run(learner: User, module: Module, course: Course) -> ModuleProgress | None:
-    """The learner's latest run of this module in this course (any version)."""
+def find_run(learner: User, module: Module, course: Course, *, variants: bool = True) -> ModuleProgress | None:
+    """The learner's latest run of this module in this course (any version), with its steps and its version's
+    steps (`variants=False`: without the content of each step, for bookkeeping such as completing a step)."""
+    version_steps = joinedload(ModuleProgress.version).selectinload(ModuleVersion.steps)
     return db.session.scalar(
         sa.select(ModuleProgress).join(ModuleVersion).where(
             ModuleProgress.learner_id == learner.id, ModuleProgress.course_id == course.id,
             ModuleVersion.module_id == module.id)
         .options(selectinload(ModuleProgress.steps),
-                 joinedload(ModuleProgress.version).selectinload(ModuleVersion.steps).selectinload(Step.variants))
+                 version_steps.selectinload(Step.variants) if variants else version_steps)
         .order_by(ModuleProgress.started_at.desc()).limit(1))
 
 

@@ -1,5 +1,7 @@
-"""The default badge image: a generated SVG (module title, EQF level, issuer) rendered to a square PNG."""
+"""Badge images: the generated default (an SVG with module title, EQF level, issuer, rendered to a square PNG),
+and a trainer's uploaded PNG wrapped in an SVG so that the SVG badge form can be baked too."""
 
+import base64
 import textwrap
 from xml.sax.saxutils import escape
 
@@ -49,3 +51,13 @@ fill="#123a6b">EQF LEVEL {eqf_level}</text>
 
 def render_png(svg: str) -> bytes:
     return bytes(resvg_py.svg_to_bytes(svg_string=svg, width=SIZE, height=SIZE))
+
+
+def png_in_svg(png: bytes, *, width: int, height: int, title: str) -> str:
+    """A minimal SVG of the PNG's size showing the PNG (a data: URI), for the baked SVG badge form."""
+    data = base64.b64encode(png).decode('ascii')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+            f'aria-label="{escape(title, {chr(34): "&quot;"})}">\n'
+            f'<image width="{width}" height="{height}" href="data:image/png;base64,{data}" '
+            f'xlink:href="data:image/png;base64,{data}"/>\n</svg>\n')

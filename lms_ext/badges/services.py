@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms_ext.accounts.models import Course, User
+from lms_ext.content.badge_image import png_size
 from lms_ext.content.models import ModuleVersion, StepKind
 from lms_ext.core.db import db
 from lms_ext.core.errors import Conflict, InvalidInput, NotFound
@@ -89,17 +90,43 @@ def class_facts(version: ModuleVersion) -> dict:
     }
 
 
+def version_images(version: ModuleVersion, issuer_name: str) -> tuple[bytes, str]:
+    """(PNG, SVG) for a badge of the version: the trainer's uploaded PNG (the SVG wraps it), else the
+    generated default."""
+    png = version.badge_image_png
+    if png:
+        width, height = png_size(png)  # checked on upload
+        return png, images.png_in_svg(png, width=width, height=height, title=version.title)
+    svg = images.default_svg(title=version.title, eqf_level=version.eqf_level, issuer=issuer_name)
+    return images.render_png(svg), svg
+
+
 def badge_class_for(version: ModuleVersion, course: Course) -> BadgeClass:
-    """The badge class of the version, created with its default image on first award."""
+    """The badge class of the version, created with its image (uploaded, else generated) on first award;
+    it never changes after that."""
 
     def build() -> BadgeClass:
         issuer = issuer_for(course)
-        svg = images.default_svg(title=version.title, eqf_level=version.eqf_level, issuer=issuer.name)
+        png, svg = version_images(version, issuer.name)
         return BadgeClass(public_id=_public_id(), version=version, issuer=issuer, name=version.title,
                           description=version.summary or version.title, facts=class_facts(version),
-                          image_svg=svg, image_png=images.render_png(svg))
+                          image_svg=svg, image_png=png)
 
     return _get_or_create(sa.select(BadgeClass).where(BadgeClass.version_id == version.id), build)
+
+
+def awarded_class_of(version: ModuleVersion) -> BadgeClass | None:
+    """The version's badge class, once its first badge was awarded (its image is then fixed)."""
+    return db.session.scalar(sa.select(BadgeClass).where(BadgeClass.version_id == version.id))
+
+
+def preview_png(version: ModuleVersion) -> bytes:
+    """The image badges of the version have (awarded already) or will have (the upload, else the
+    generated default with the installation's issuer name)."""
+    awarded = awarded_class_of(version)
+    if awarded is not None:
+        return class_png(awarded)
+    return version_images(version, current_app.config['BADGE_ISSUER_NAME'])[0]
 
 
 # --------------------------------------------------------------------------- issuing

@@ -5,7 +5,8 @@ from flask_login import current_user, login_required
 
 from lms_ext.accounts import services as accounts
 from lms_ext.accounts.models import Role
-from lms_ext.accounts.permissions import require_course_role, signed_in_user
+from lms_ext.accounts.permissions import require_author, require_course_role, signed_in_user
+from lms_ext.content import services as content
 from lms_ext.core.db import unit_of_work
 from lms_ext.core.errors import DomainError
 from lms_ext.core.extensions import limiter
@@ -78,6 +79,16 @@ def badge_class(public_id: str):
 @bp.get('/classes/<public_id>/image.png')
 def class_image(public_id: str):
     return _image(services.class_png(services.get_class_or_404(public_id)), 'image/png')
+
+
+@bp.get('/author/versions/<int:version_id>/image.png')
+@require_author
+def version_image(version_id: int):
+    """For the authoring page: the image the version's badges have (awarded) or will have."""
+    version = content.get_version(version_id) or abort(404)
+    response = _image(services.preview_png(version), 'image/png')
+    response.headers['Cache-Control'] = 'no-store'  # changes with each upload until the first award
+    return response
 
 
 @bp.get('/assertions/<public_id>')

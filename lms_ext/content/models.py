@@ -95,6 +95,9 @@ class ModuleVersion(db.Model):
     quality_assurance: Mapped[str] = mapped_column(sa.Text, default='')
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The trainer's own badge image (a checked PNG, see badge_image.py); None: the generated default.
+    # Deferred: only the badges and the authoring page's image route read the bytes.
+    badge_image_png: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
 
     module: Mapped[Module] = relationship(back_populates='versions')
     outcomes: Mapped[list['LearningOutcome']] = relationship(

@@ -14,7 +14,7 @@ from lms_ext.core.errors import Conflict, InvalidInput, NotFound
 from lms_ext.core.i18n import _
 from lms_ext.core.time import utcnow
 
-from . import activities, formats, media
+from . import activities, badge_image, formats, media
 from .models import ContentVariant, LearningOutcome, Module, ModuleVersion, Participation, Step, StepKind, VersionState
 
 logger = logging.getLogger(__name__)
@@ -186,6 +186,25 @@ def update_version(version: ModuleVersion, data: dict) -> ModuleVersion:
     return version
 
 
+def set_badge_image(version: ModuleVersion, data: bytes) -> ModuleVersion:
+    """The draft's own badge image (checked: a square PNG, 200–1024 px, at most 200 KB). Badges are
+    awarded for published versions only, and a badge class keeps the image it was created with."""
+    _require_draft(version)
+    version.badge_image_png = badge_image.check_png(data)
+    db.session.flush()
+    logger.info('%r: badge image uploaded (%d bytes)', version, len(data))
+    return version
+
+
+def clear_badge_image(version: ModuleVersion) -> ModuleVersion:
+    """Back to the generated badge image."""
+    _require_draft(version)
+    version.badge_image_png = None
+    db.session.flush()
+    logger.info('%r: badge image removed', version)
+    return version
+
+
 def _update_outcomes_by_position(version: ModuleVersion, wanted: list[dict]) -> None:
     current = sorted(version.outcomes, key=lambda o: o.position)
     for outcome, fields in zip(current, wanted, strict=False):  # the lengths differ when outcomes come or go
@@ -330,7 +349,8 @@ def new_draft_from(version: ModuleVersion) -> ModuleVersion:
 
 
 def _copy_of(version: ModuleVersion, module: Module, data: dict) -> ModuleVersion:
-    draft = ModuleVersion(module=module, number=max(v.number for v in module.versions) + 1, **data)
+    draft = ModuleVersion(module=module, number=max(v.number for v in module.versions) + 1,
+                          badge_image_png=version.badge_image_png, **data)
     draft.outcomes = [LearningOutcome(position=o.position, kind=o.kind, text=o.text, framework_name=o.framework_name,
                                       framework_code=o.framework_code, framework_url=o.framework_url)
                       for o in version.outcomes]

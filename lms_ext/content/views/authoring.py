@@ -11,7 +11,7 @@ from lms_ext.core.db import unit_of_work
 from lms_ext.core.errors import DomainError, InvalidInput
 from lms_ext.core.i18n import _
 
-from .. import formats, media, packages, services
+from .. import badge_image, formats, media, packages, services
 from ..models import ContentFormat, StepKind, VersionState
 from ..schemas import ModuleInput, StepInput, VersionInput
 from . import bp
@@ -90,13 +90,53 @@ def author_version(version_id: int):
             return redirect(url_for('content.author_version', version_id=version_id), 303)
         except (ValidationError, DomainError) as exc:
             errors = _errors(exc)
+    return _version_page(version, errors=errors)
+
+
+def _version_page(version, *, errors: dict | None = None, image_errors: dict | None = None):
+    """The authoring page of a version; `errors` of the details form keep what was typed."""
+    errors = errors or {}
     form = request.form if errors else {name: getattr(version, name) for name in services.VERSION_FIELDS}
     outcomes = _outcome_rows(request.form, with_ids=True) if errors else [
         {name: getattr(o, name) if name != 'kind' else o.kind.value for name in OUTCOME_FIELDS + ('id',)}
         for o in version.outcomes]
     return render_template('content/author/version.html', version=version, form=form, outcomes=outcomes,
-                           errors=errors, formats=formats.FORMATS, StepKind=StepKind,
-                           editable=version.state is VersionState.draft), 422 if errors else 200
+                           errors=errors, image_errors=image_errors or {}, formats=formats.FORMATS,
+                           StepKind=StepKind, editable=version.state is VersionState.draft,
+                           has_badge_image=version.badge_image_png is not None
+                           ), 422 if errors or image_errors else 200
+
+
+@bp.post('/author/versions/<int:version_id>/badge-image')
+@require_author
+def author_badge_image(version_id: int):
+    """Upload the draft's own badge image (multipart field `badge_image`)."""
+    version = _draft_or_404(version_id)
+    upload: FileStorage | None = request.files.get('badge_image')
+    data = upload.stream.read(badge_image.MAX_BYTES + 1) if upload and upload.filename else b''
+    try:
+        with unit_of_work():
+            services.set_badge_image(version, data)
+    except DomainError as exc:
+        if not isinstance(exc, InvalidInput):
+            flash(exc.message, 'error')
+            return redirect(url_for('content.author_version', version_id=version_id, _anchor='badge-image'), 303)
+        return _version_page(version, image_errors=exc.errors)
+    flash(_('Badge image saved. Badges of this version will show it once it is published.'), 'success')
+    return redirect(url_for('content.author_version', version_id=version_id, _anchor='badge-image'), 303)
+
+
+@bp.post('/author/versions/<int:version_id>/badge-image/remove')
+@require_author
+def author_badge_image_remove(version_id: int):
+    version = _draft_or_404(version_id)
+    try:
+        with unit_of_work():
+            services.clear_badge_image(version)
+        flash(_('The generated badge image will be used.'), 'success')
+    except DomainError as exc:
+        flash(exc.message, 'error')
+    return redirect(url_for('content.author_version', version_id=version_id, _anchor='badge-image'), 303)
 
 
 @bp.post('/author/versions/<int:version_id>/steps')

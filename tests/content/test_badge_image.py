@@ -8,7 +8,7 @@ from lms_ext.content import badge_image
 from lms_ext.content import services as content
 from lms_ext.content.models import VersionState
 from tests.content.test_authoring import _create, trainer  # noqa: F401 (fixture)
-from tests.pngs import png
+from tests.pngs import damaged, png
 
 GOOD = png(256, 256)
 
@@ -56,6 +56,8 @@ def test_upload_preview_and_remove(client, trainer, db_session):  # noqa: F811
     (b'\xff\xd8\xff\xe0' + b'\x00' * 2000, 'photo.png', 'must be a PNG file'),
     (b'<svg xmlns="http://www.w3.org/2000/svg"/>', 'badge.svg', 'must be a PNG file'),
     (b'', '', 'Choose a PNG image'),
+    (png(300, 300)[:-40], 'cut.png', 'must be a PNG file'),
+    (damaged(png(300, 300)), 'damaged.png', 'must be a PNG file'),
 ])
 def test_bad_uploads_are_refused_naming_the_field(client, trainer, db_session, data, filename, message):  # noqa: F811
     version = _create(client)

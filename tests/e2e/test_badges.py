@@ -4,6 +4,7 @@ page an employer would see; the baked PNG carries the hosted assertion."""
 import json
 
 import requests
+from playwright.sync_api import expect
 
 from lms_ext.badges import baking
 from tests.e2e.conftest import assert_basic_accessibility, assert_fits_phone, open_activity_as
@@ -13,7 +14,7 @@ def test_graduate_sees_downloads_and_shares_his_badge_on_a_phone(live_server, ph
     page = phone_page
     open_activity_as(page, live_server, 'Open as Gabriel (learner with a badge)')
     page.get_by_role('link', name='Start or continue the module').click()
-    assert page.get_by_role('heading', name='Module completed').count() == 1
+    expect(page.get_by_role('heading', name='Module completed')).to_have_count(1)
     page.get_by_role('link', name='See your badge').click()
     page.wait_for_url('**/badges/mine')
     assert_fits_phone(page)

@@ -1,6 +1,7 @@
 """The try-without-an-LMS journey in a real browser at phone width: real LTI launches end to end."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_basic_accessibility, assert_fits_phone, open_activity_as
 
@@ -37,7 +38,7 @@ def test_trainer_adds_a_module_with_deep_linking_and_sees_the_roster(live_server
     assert page.get_by_role('heading', level=1).inner_text() == 'Added to the demo course'
     assert 'Grade column: Safe use of an angle grinder, out of 100' in page.content()
     page.get_by_role('link', name='Back to the demo course').click()
-    assert page.locator('ul.cards > li').count() == activities_before + 1
+    expect(page.locator('ul.cards > li')).to_have_count(activities_before + 1)
 
     page.get_by_role('button', name='Open as Tomas (trainer)').first.click()
     page.wait_for_url('**/links/*')

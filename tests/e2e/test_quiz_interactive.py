@@ -41,7 +41,7 @@ def test_learner_checks_a_wrong_answer_tries_again_and_gets_the_penalised_mark(o
         page.get_by_role('link', name='Version 1').click()
         page.get_by_role('button', name='Create a new draft from this version').click()
         page.get_by_role('link', name='Questions and settings').first.click()
-        assert page.get_by_role('button', name='remove').count() == 6  # the new draft kept the demo questions
+        expect(page.get_by_role('button', name='remove')).to_have_count(6)  # the new draft kept the demo questions
         while page.get_by_role('button', name='remove').count():  # this quiz gets two questions of its own
             page.get_by_role('button', name='remove').first.click()
         page.get_by_label('…or paste GIFT or Moodle XML text').fill(GIFT)

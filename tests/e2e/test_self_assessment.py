@@ -1,6 +1,7 @@
 """A new learner rates themselves at two stages on a phone and sees the comparison (chart and table)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_basic_accessibility, assert_fits_phone, open_activity_as
 
@@ -31,7 +32,7 @@ def test_learner_fills_two_stages_and_compares_them(live_server, phone_page):
     assert_fits_phone(page)
     assert_basic_accessibility(page)
     page.get_by_role('button', name='Save my answers').click()  # nothing chosen: every statement is named
-    assert page.locator('.error-summary li').count() == 6
+    expect(page.locator('.error-summary li')).to_have_count(6)
     _rate_every_statement(page, 'Not yet')
     page.locator('fieldset.sa-item').first.get_by_label('Note (optional)').fill('Never held a grinder.')
     page.get_by_role('button', name='Save my answers').click()

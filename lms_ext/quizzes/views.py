@@ -222,7 +222,9 @@ def author_quiz(step_id: int):
         try:
             with unit_of_work():
                 if request.form.get('action') == 'settings':
-                    form = {k: v for k, v in request.form.items() if k not in ('action',) and v != ''}
+                    # empty fields mean "not set", except the draw pool, where empty means any question
+                    form = {k: v for k, v in request.form.items()
+                            if k != 'action' and (v != '' or k == 'draw_category')}
                     services.update_settings(quiz, QuizSettingsInput().load(form))
                     flash(_('Quiz settings saved.'), 'success')
                 else:

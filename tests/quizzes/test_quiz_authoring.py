@@ -50,3 +50,27 @@ def test_question_text_formats_render_safely(app_context):
     assert 'script' not in html and 'onerror' not in html
     assert str(rich_text('**bold**', 'markdown')) == '<p><strong>bold</strong></p>\n'
     assert str(rich_text('a < b\nnext', 'moodle')) == '<p>a &lt; b<br>next</p>'
+
+
+def test_trainer_draws_random_questions_from_a_category_or_tag(client, db_session):
+    trainer = UserFactory()
+    accounts.enroll(trainer, CourseFactory(), Role.instructor)
+    module = content.create_module(ModuleInput().load({**SAMPLE_MODULE, 'slug': 'draw-module'}))
+    step = content.add_step(module.versions[0], {'kind': StepKind.quiz, 'title': 'Check'})
+    login(client, trainer)
+    url = f'/author/steps/{step.id}/quiz'
+    gift = ('$CATEGORY: $course$/top/Discs\n\n// [tag:ppe]\n::A::Face shield?{T}\n\n::B::Cutting disc?{T}\n\n'
+            '$CATEGORY: $course$/top/Guards\n\n::C::Guard on?{T}\n')
+    assert client.post(url, data={'action': 'import', 'questions_text': gift}).status_code == 303
+    page = client.get(url).get_data(as_text=True)
+    for pool in ('$course$/top/Discs', '$course$/top/Guards', 'ppe'):  # the choices come from the questions
+        assert f'<option value="{pool}">' in page
+    settings = {'action': 'settings', 'pass_mark_percent': '50', 'grading_method': 'highest', 'draw_count': '1'}
+    assert client.post(url, data={**settings, 'draw_category': 'ppe'}).status_code == 303
+    quiz = db_session.scalar(sa.select(Quiz).where(Quiz.step_id == step.id))
+    db_session.refresh(quiz)
+    assert (quiz.draw_count, quiz.draw_category) == (1, 'ppe')
+    assert '<option value="ppe" selected>' in client.get(url).get_data(as_text=True)
+    assert client.post(url, data={**settings, 'draw_category': ''}).status_code == 303  # back to any question
+    db_session.refresh(quiz)
+    assert quiz.draw_category == ''

@@ -1,16 +1,14 @@
 """A checklist travels in the module package and into new drafts (content's activity hooks)."""
 
-import io
-import zipfile
 
 import pytest
-import yaml
 
 from lms_ext.content import packages
 from lms_ext.content import services as content
 from lms_ext.content.models import StepKind
 from lms_ext.core.errors import Conflict
 from lms_ext.practical.services import checklists
+from tests.package_files import manifest_of, package_with
 
 from .conftest import make_version
 
@@ -23,7 +21,7 @@ def test_checklist_round_trips_through_a_package(db_session, tmp_path):
     version, step = make_version('round-trip')
     exported = checklists.export_data(step)
     data = packages.export_package(version, media_dir=tmp_path)
-    manifest = yaml.safe_load(zipfile.ZipFile(io.BytesIO(data)).read('module.yaml'))
+    manifest = manifest_of(data)
     assert manifest['module']['steps'][-1]['activity'] == exported
     assert exported['criteria'][0]['outcomes'] == [3]
     content.publish_version(version)
@@ -38,15 +36,13 @@ def test_checklist_round_trips_through_a_package(db_session, tmp_path):
 def test_package_with_a_bad_checklist_is_refused_with_its_line(db_session, tmp_path):
     version, step = make_version('bad-checklist')
     data = packages.export_package(version, media_dir=tmp_path)
-    manifest = yaml.safe_load(zipfile.ZipFile(io.BytesIO(data)).read('module.yaml'))
+    manifest = manifest_of(data)
     manifest['module']['slug'] = 'bad-checklist-2'
     manifest['module']['steps'][-1]['activity']['criteria'][0]['outcomes'] = [99]
     manifest['module']['steps'][-1]['activity']['min_other_met'] = 7
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, 'w') as zf:
-        zf.writestr('module.yaml', yaml.safe_dump(manifest))
+    package = package_with(manifest)
     with pytest.raises(packages.PackageInvalid) as caught:
-        packages.import_package(buffer.getvalue(), media_dir=tmp_path)
+        packages.import_package(package, media_dir=tmp_path)
     messages = ' '.join(m for ms in caught.value.errors.values() for m in ms)
     assert 'activity.criteria[0].outcomes[0]' in messages and 'only 6 learning outcomes' in messages
     assert 'activity.min_other_met' in messages

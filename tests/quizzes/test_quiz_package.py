@@ -1,13 +1,10 @@
 """A quiz travels with its module: into new drafts and through module packages (settings, questions, links)."""
 
 import copy
-import io
-import zipfile
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-import yaml
 
 from lms_ext.content import packages
 from lms_ext.content import services as content
@@ -16,6 +13,7 @@ from lms_ext.content.schemas import ModuleInput
 from lms_ext.quizzes import activity, services
 from lms_ext.quizzes.models import Behaviour, question_outcomes
 from tests.factories import CourseFactory, UserFactory
+from tests.package_files import manifest_of, package_with
 from tests.sample_module import SAMPLE_MODULE
 
 GIFT = '''::Sparks::Sparks fly towards people. {F}
@@ -63,7 +61,7 @@ def test_a_new_draft_keeps_the_quiz_and_its_outcome_links(db_session):
 def test_a_quiz_round_trips_through_a_module_package(db_session, tmp_path):
     version, step = _version_with_quiz('quiz-package')
     data = packages.export_package(version, media_dir=tmp_path)
-    manifest = yaml.safe_load(zipfile.ZipFile(io.BytesIO(data)).read('module.yaml'))
+    manifest = manifest_of(data)
     assert manifest['module']['steps'][-1]['activity'] == activity.export_data(step)
     assert manifest['module']['steps'][-1]['activity']['outcomes'] == [{'question': 2, 'outcomes': [2, 5]}]
     content.publish_version(version)
@@ -74,18 +72,15 @@ def test_a_quiz_round_trips_through_a_module_package(db_session, tmp_path):
 
 def test_a_package_with_a_broken_quiz_imports_nothing_and_names_the_line(db_session, tmp_path):
     version, _step = _version_with_quiz('quiz-broken')
-    manifest = yaml.safe_load(zipfile.ZipFile(io.BytesIO(packages.export_package(version, media_dir=tmp_path)))
-                              .read('module.yaml'))
+    manifest = manifest_of(packages.export_package(version, media_dir=tmp_path))
     manifest['module']['slug'] = 'quiz-broken-2'
     quiz = manifest['module']['steps'][-1]['activity']
     quiz['gift'] = '::Q1:: Broken {=yes ~no\n'
     quiz['settings']['pass_mark_percent'] = 140
     quiz['outcomes'] = [{'question': 1, 'outcomes': [9]}]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, 'w') as zf:
-        zf.writestr('module.yaml', yaml.safe_dump(manifest))
+    package = package_with(manifest)
     with pytest.raises(packages.PackageInvalid) as caught:
-        packages.import_package(buffer.getvalue(), media_dir=tmp_path)
+        packages.import_package(package, media_dir=tmp_path)
     messages = ' '.join(m for ms in caught.value.errors.values() for m in ms)
     assert 'activity.gift' in messages and 'line 1, column' in messages
     assert 'activity.settings.pass_mark_percent' in messages
@@ -178,16 +173,13 @@ def test_a_package_keeps_question_tags_links_and_the_draw_by_tag(db_session, tmp
 
 def test_a_package_whose_gift_tags_an_unknown_outcome_is_refused_before_import(db_session, tmp_path):
     version, _quiz = _version_with_tagged_quiz('quiz-tag-broken')
-    manifest = yaml.safe_load(zipfile.ZipFile(io.BytesIO(packages.export_package(version, media_dir=tmp_path)))
-                              .read('module.yaml'))
+    manifest = manifest_of(packages.export_package(version, media_dir=tmp_path))
     manifest['module']['slug'] = 'quiz-tag-broken-2'
     activity_data = manifest['module']['steps'][-1]['activity']
     activity_data['gift'] = activity_data['gift'].replace('[tag:outcome:5]', '[tag:outcome:9]')
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, 'w') as zf:
-        zf.writestr('module.yaml', yaml.safe_dump(manifest))
+    package = package_with(manifest)
     with pytest.raises(packages.PackageInvalid) as caught:
-        packages.import_package(buffer.getvalue(), media_dir=tmp_path)
+        packages.import_package(package, media_dir=tmp_path)
     messages = ' '.join(m for ms in caught.value.errors.values() for m in ms)
     assert 'question "Speed" is tagged outcome:9, but the module has only 6 learning outcomes' in messages
     assert content.get_module_by_slug('quiz-tag-broken-2') is None
@@ -203,15 +195,12 @@ def _version_with_marked_quiz(slug: str):
 
 
 def _manifest_of(version, tmp_path) -> dict:
-    return yaml.safe_load(zipfile.ZipFile(io.BytesIO(packages.export_package(version, media_dir=tmp_path)))
-                          .read('module.yaml'))
+    return manifest_of(packages.export_package(version, media_dir=tmp_path))
 
 
 def _package_from(manifest) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, 'w') as zf:
-        zf.writestr('module.yaml', yaml.safe_dump(manifest))
-    return buffer.getvalue()
+    package = package_with(manifest)
+    return package
 
 
 def test_a_new_draft_keeps_question_marks(db_session):

@@ -112,12 +112,16 @@ def badge_class_for(version: ModuleVersion, course: Course) -> BadgeClass:
                           description=version.summary or version.title, facts=class_facts(version),
                           image_svg=svg, image_png=png)
 
-    return _get_or_create(sa.select(BadgeClass).where(BadgeClass.version_id == version.id), build)
+    return _get_or_create(_class_of(version), build)
+
+
+def _class_of(version: ModuleVersion):
+    return sa.select(BadgeClass).where(BadgeClass.version_id == version.id)
 
 
 def awarded_class_of(version: ModuleVersion) -> BadgeClass | None:
     """The version's badge class, once its first badge was awarded (its image is then fixed)."""
-    return db.session.scalar(sa.select(BadgeClass).where(BadgeClass.version_id == version.id))
+    return db.session.scalar(_class_of(version))
 
 
 def preview_png(version: ModuleVersion) -> bytes:

@@ -40,8 +40,12 @@ def test_learner_checks_a_wrong_answer_tries_again_and_gets_the_penalised_mark(o
         page.get_by_role('link', name='Author modules').click()
         page.get_by_role('link', name='Version 1').click()
         page.get_by_role('button', name='Create a new draft from this version').click()
+        expect(page.get_by_role('heading', name='Badge image')).to_have_count(1)  # upload or keep the generated one
+        expect(page.get_by_label('Your own badge image')).to_have_count(1)
         page.get_by_role('link', name='Questions and settings').first.click()
         expect(page.get_by_role('button', name='remove')).to_have_count(6)  # the new draft kept the demo questions
+        expect(page.get_by_role('link', name='Download as Moodle XML')).to_have_count(1)
+        expect(page.get_by_label('…drawn from this category or tag')).to_have_count(1)
         while page.get_by_role('button', name='remove').count():  # this quiz gets two questions of its own
             page.get_by_role('button', name='remove').first.click()
         page.get_by_label('…or paste GIFT or Moodle XML text').fill(GIFT)

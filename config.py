@@ -41,7 +41,9 @@ class Config:
     BASE_URL = os.environ.get('BASE_URL', 'http://127.0.0.1:5000').rstrip('/')
     INSTANCE_DIR = Path(os.environ.get('INSTANCE_DIR', BASE_DIR / 'instance'))
     SQLALCHEMY_DATABASE_URI = _database_url(f'sqlite:///{INSTANCE_DIR / "lms_ext.sqlite"}')
-    SQLALCHEMY_ENGINE_OPTIONS = {'pool_pre_ping': True, 'pool_recycle': 1800}
+    SQLALCHEMY_ENGINE_OPTIONS = {'pool_recycle': 1800}
+    # Pooled connections idle this long are pinged before use (core.db.ping_idle_connections); busy ones are not.
+    DATABASE_PING_IDLE_SECONDS = float(os.environ.get('DATABASE_PING_IDLE_SECONDS', '10'))
     REDIS_URL = os.environ.get('REDIS_URL') or None
     MEDIA_DIR = Path(os.environ.get('MEDIA_DIR', INSTANCE_DIR / 'media'))
     MAX_CONTENT_LENGTH = int(os.environ.get('MAX_UPLOAD_MB', '200')) * 1024 * 1024

@@ -38,7 +38,7 @@ def create_app(config=None, **overrides) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from lms_ext.accounts.permissions import init_login
     from lms_ext.content.rendering import markdown, rich_text
-    from lms_ext.core.db import db
+    from lms_ext.core.db import db, ping_idle_connections
     from lms_ext.core.extensions import babel, compress, csrf, limiter, migrate
     from lms_ext.core.i18n import register_template_helpers, select_locale
     from lms_ext.core.jobs import init_jobs
@@ -47,6 +47,9 @@ def _init_extensions(app: Flask) -> None:
 
     configure_logging(app)  # first, so every later step logs with request ids
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            ping_idle_connections(engine, app.config['DATABASE_PING_IDLE_SECONDS'])
     migrate.init_app(app, db, directory=str(REPO_DIR / 'migrations'))
     babel.init_app(app, locale_selector=select_locale)
     register_template_helpers(app)

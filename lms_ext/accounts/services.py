@@ -57,6 +57,36 @@ def enroll(user: User, course: Course, role: Role, *,
     return enrollment
 
 
+def set_lti_roles(user_id: int, course_id: int, roles: set[Role], held: set[Role]) -> None:
+    """Make the user's LTI-granted roles in the course `roles` (`held`: their LTI roles now, from the caller's
+    query). Roles designated in the tool stay, and a role designated already is not granted a second time."""
+    gone, new = held - roles, roles - held
+    if gone:
+        db.session.execute(sa.delete(Enrollment).where(
+            Enrollment.user_id == user_id, Enrollment.course_id == course_id,
+            Enrollment.source == EnrollmentSource.lti, Enrollment.role.in_(gone)))
+    if new:
+        present = set(db.session.scalars(sa.select(Enrollment.role).where(
+            Enrollment.user_id == user_id, Enrollment.course_id == course_id, Enrollment.role.in_(new))))
+        for role in sorted(new - present, key=lambda r: r.value):
+            db.session.add(Enrollment(user_id=user_id, course_id=course_id, role=role, source=EnrollmentSource.lti))
+        db.session.flush()
+
+
+def create_course(issuer: str, context_id: str, *, title: str = '', label: str = '') -> Course:
+    """The course of an LMS context, created on its first launch; two first launches at the same moment
+    get the same row (the loser of the insert reads the winner's)."""
+    try:
+        with db.session.begin_nested():
+            course = Course(issuer=issuer, context_id=context_id, title=title, label=label)
+            db.session.add(course)
+    except sa.exc.IntegrityError:
+        course = db.session.scalar(sa.select(Course).where(Course.issuer == issuer, Course.context_id == context_id))
+        if course is None:
+            raise
+    return course
+
+
 def roles_in(user: User, course: Course) -> set[Role]:
     """The user's roles in the course, from their enrollments (loaded with the signed-in user)."""
     return {e.role for e in user.enrollments if e.course_id == course.id}

@@ -1,6 +1,7 @@
 """The SQLAlchemy handle, the declarative base and the transaction boundary."""
 
 import enum
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC
@@ -67,6 +68,41 @@ def unit_of_work() -> Iterator:
     except Exception:
         db.session.rollback()
         raise
+
+
+def ping_idle_connections(engine: Engine, idle_seconds: float) -> None:
+    """Check a pooled connection with a ping only when it has been idle for `idle_seconds`.
+
+    SQLAlchemy's `pool_pre_ping` pings on every checkout: one extra round trip per request. A connection
+    that was in use a moment ago is alive, so only idle ones are pinged (a database restart or a proxy's
+    idle timeout is what kills them). A failed ping raises DisconnectionError, on which the pool discards
+    the connection and checks out another — SQLAlchemy's documented pessimistic disconnect handling."""
+
+    @sa.event.listens_for(engine.pool, 'connect')
+    def _fresh(dbapi_connection, record):
+        record.info['returned_at'] = time.monotonic()
+
+    @sa.event.listens_for(engine.pool, 'checkin')
+    def _returned(dbapi_connection, record):
+        if record is not None:
+            record.info['returned_at'] = time.monotonic()
+
+    @sa.event.listens_for(engine.pool, 'checkout')
+    def _checkout(dbapi_connection, record, proxy):
+        if time.monotonic() - record.info.get('returned_at', 0.0) < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise sa.exc.DisconnectionError(f'idle connection failed its ping: {exc}') from exc
+
+
+def read_only() -> None:
+    """The current request only reads: on PostgreSQL its queries run outside a transaction, which saves the
+    BEGIN and ROLLBACK round trips. Call it before the request's first query; a later write would not be
+    atomic, so views that call it must only read."""
+    if db.session.get_bind().dialect.name == 'postgresql' and not db.session().in_transaction():
+        db.session.connection(execution_options={'isolation_level': 'AUTOCOMMIT'})
 
 
 @sa.event.listens_for(Engine, 'connect')

@@ -41,8 +41,8 @@ def profile_of(learner: User) -> LearnerProfile | None:
 
 
 def needs_questionnaire(learner: User) -> bool:
-    """First launch: no answers and not skipped."""
-    return profile_of(learner) is None
+    """First launch: no answers and not skipped (every launch asks, so only the id is read)."""
+    return db.session.scalar(sa.select(LearnerProfile.id).where(LearnerProfile.learner_id == learner.id)) is None
 
 
 def submit_answers(learner: User, answers: dict[str, list[str]]) -> LearnerProfile:

@@ -424,8 +424,18 @@ def _http() -> requests.Session:
     return session
 
 
+# Keys found in a platform's JWKS, parsed, per process: (key_set_url, kid) → (monotonic expiry, key).
+# Every launch needs one; the shared store keeps the JWKS itself for JWKS_TTL, so a key dropped by its
+# platform is trusted here no longer than it already was there.
+_platform_keys: dict[tuple[str, str], tuple[float, object]] = {}
+PLATFORM_KEY_MEMO_SECONDS = 300
+
+
 def platform_public_key(store: Store, key_set_url: str, kid: str):
     """The platform's RSA key for `kid`: from the cached JWKS, refetched once when the kid is unknown."""
+    memo = _platform_keys.get((key_set_url, kid))
+    if memo is not None and memo[0] > time.monotonic():
+        return memo[1]
     cache_key = 'jwks:' + hashlib.sha256(key_set_url.encode()).hexdigest()
     cached = store.get(cache_key)
     for key_set in ([cached] if cached else []) + [None]:
@@ -435,9 +445,11 @@ def platform_public_key(store: Store, key_set_url: str, kid: str):
         for jwk in key_set.get('keys', []):
             if jwk.get('kid') == kid and jwk.get('kty') == 'RSA' and jwk.get('alg', 'RS256') == 'RS256':
                 try:
-                    return jwt.PyJWK(jwk, algorithm='RS256').key
+                    key = jwt.PyJWK(jwk, algorithm='RS256').key
                 except jwt.PyJWKError as exc:
                     raise LaunchRejected('unknown_kid', f'unusable key {kid!r}') from exc
+                _platform_keys[(key_set_url, kid)] = (time.monotonic() + PLATFORM_KEY_MEMO_SECONDS, key)
+                return key
     raise LaunchRejected('unknown_kid', repr(kid))
 
 

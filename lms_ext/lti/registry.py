@@ -56,12 +56,14 @@ def _cached(key: tuple, load):
 
 def find_platform(issuer: str, client_id: str | None) -> Platform | None:
     """The active registration for (issuer, client_id); without client_id only an unambiguous one."""
-    query = sa.select(Platform).where(Platform.issuer == issuer, Platform.status == PlatformStatus.active)
+    def query():
+        return sa.select(Platform).where(Platform.issuer == issuer, Platform.status == PlatformStatus.active)
+
     if not client_id:
-        candidates = list(db.session.scalars(query.limit(2)))
+        candidates = list(db.session.scalars(query().limit(2)))
         return candidates[0] if len(candidates) == 1 else None
     return _cached(('platform', issuer, client_id),
-                   lambda: db.session.scalar(query.where(Platform.client_id == client_id)))
+                   lambda: db.session.scalar(query().where(Platform.client_id == client_id)))
 
 
 def find_deployment(platform: Platform, deployment_id: str) -> Deployment | None:

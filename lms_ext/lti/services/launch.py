@@ -8,9 +8,9 @@ from marshmallow import ValidationError
 from sqlalchemy.orm import joinedload
 
 from lms_ext.accounts import services as accounts
-from lms_ext.accounts.models import Course, EnrollmentSource, Role, User, UserKind
+from lms_ext.accounts.models import Course, Enrollment, EnrollmentSource, Role, User
 from lms_ext.content import services as content
-from lms_ext.core.db import db
+from lms_ext.core.db import UTCDateTime, db
 from lms_ext.core.time import utcnow
 
 from ..adapter import LaunchRejected
@@ -25,102 +25,125 @@ MODULE_CUSTOM_PARAM = 'module'  # set by our deep linking response: the module s
 @dataclass
 class LaunchResult:
     user: User
-    course: Course
+    course_id: int
     roles: set[Role]
     message_type: str
     locale: str | None
-    link: ResourceLink | None = None
+    link_id: int | None = None
+
+
+_CLAIMS = LaunchClaims()  # a schema is reusable; building one per launch costs more than loading the claims
 
 
 def parse_claims(raw: dict) -> dict:
     try:
-        return LaunchClaims().load(raw)
+        return _CLAIMS.load(raw)
     except ValidationError as exc:
         raise LaunchRejected('claims_invalid', repr(exc.normalized_messages())) from exc
 
 
 def record_launch(platform: Platform, deployment: Deployment, raw_claims: dict) -> LaunchResult:
-    """Upsert the user, course, LTI roles and resource link of a validated launch."""
+    """Upsert the user, course, LTI roles and resource link of a validated launch.
+
+    Every launch runs this, so a returning learner costs three statements: the user's upsert, the course
+    with the user's LTI roles in it, and the resource link; rows are written only when the claims changed."""
     claims = parse_claims(raw_claims)
     roles = {Role(name) for name in roles_from_claim(claims['roles'])}
-    user = _upsert_user(platform.issuer, claims)
-    course = _upsert_course(platform.issuer, claims['context'])
-    _sync_lti_roles(user, course, roles)
-    link = None
+    locale = claims['launch_presentation'].get('locale') or claims['locale']
+    user = _upsert_user(platform.issuer, claims, locale)
+    course_id = _upsert_course_and_roles(platform.issuer, claims['context'], user, roles)
+    link_id = None
     if claims['message_type'] == 'LtiResourceLinkRequest':
-        link = _upsert_resource_link(platform, deployment, course, claims)
-    locale = claims['launch_presentation'].get('locale') or claims['locale']
-    logger.info('Launch %s by %r in %r as %r', claims['message_type'], user, course, sorted(r.value for r in roles))
-    return LaunchResult(user=user, course=course, roles=roles, message_type=claims['message_type'],
-                        locale=locale, link=link)
+        link_id = _upsert_resource_link(platform, deployment, course_id, claims)
+    logger.info('Launch %s by %r in course %s as %r', claims['message_type'], user, course_id,
+                sorted(r.value for r in roles))
+    return LaunchResult(user=user, course_id=course_id, roles=roles, message_type=claims['message_type'],
+                        locale=locale, link_id=link_id)
 
 
-def _upsert_user(issuer: str, claims: dict) -> User:
-    user = db.session.execute(sa.select(User).where(User.issuer == issuer, User.subject == claims['sub'])
-                              .options(joinedload(User.enrollments))).unique().scalar_one_or_none()  # for the roles
-    if user is None:
-        user = User(kind=UserKind.lti, issuer=issuer, subject=claims['sub'])
-        db.session.add(user)
-    # Platforms send personal data only when their privacy settings allow; keep what we had otherwise.
-    for field in ('name', 'given_name', 'family_name'):
-        if claims[field]:
-            setattr(user, field, claims[field])
-    if claims['email']:
-        user.email = claims['email'].lower()
-    if claims['picture']:
-        user.picture_url = claims['picture']
-    locale = claims['launch_presentation'].get('locale') or claims['locale']
-    if locale:
-        user.locale = locale
-    user.last_seen_at = utcnow()
-    db.session.flush()
-    return user
+# Platforms send personal data only when their privacy settings allow: an empty claim keeps what we had.
+# One textual statement (the same SQL on PostgreSQL and SQLite), compiled once.
+_UPSERT_USER = sa.text("""
+    INSERT INTO accounts_users (kind, issuer, subject, name, given_name, family_name, email, locale, picture_url,
+                                organisation, is_admin, low_bandwidth, is_active_account, created_at, last_seen_at)
+    VALUES ('lti', :issuer, :subject, :name, :given_name, :family_name, :email, :locale, :picture_url,
+            '', FALSE, FALSE, TRUE, :now, :now)
+    ON CONFLICT (issuer, subject) DO UPDATE SET
+        name = CASE WHEN excluded.name = '' THEN accounts_users.name ELSE excluded.name END,
+        given_name = CASE WHEN excluded.given_name = '' THEN accounts_users.given_name ELSE excluded.given_name END,
+        family_name = CASE WHEN excluded.family_name = '' THEN accounts_users.family_name
+                           ELSE excluded.family_name END,
+        email = COALESCE(excluded.email, accounts_users.email),
+        locale = COALESCE(excluded.locale, accounts_users.locale),
+        picture_url = COALESCE(excluded.picture_url, accounts_users.picture_url),
+        last_seen_at = excluded.last_seen_at
+    RETURNING *""").bindparams(sa.bindparam('now', type_=UTCDateTime()))
 
 
-def _upsert_course(issuer: str, context: dict) -> Course:
-    course = db.session.scalar(sa.select(Course).where(Course.issuer == issuer, Course.context_id == context['id']))
-    if course is None:
-        course = Course(issuer=issuer, context_id=context['id'])
-        db.session.add(course)
-    course.title = context['title'] or course.title
-    course.label = context['label'] or course.label
-    db.session.flush()
-    return course
+def _upsert_user(issuer: str, claims: dict, locale: str | None) -> User:
+    return db.session.scalars(sa.select(User).from_statement(_UPSERT_USER), {
+        'issuer': issuer, 'subject': claims['sub'], 'name': claims['name'], 'given_name': claims['given_name'],
+        'family_name': claims['family_name'], 'email': claims['email'].lower() if claims['email'] else None,
+        'locale': locale or None, 'picture_url': claims['picture'] or None, 'now': utcnow()},
+        execution_options={'populate_existing': True}).one()
 
 
-def _sync_lti_roles(user: User, course: Course, roles: set[Role]) -> None:
-    """The signed roles claim is the truth for LTI-granted roles; roles designated in the tool stay."""
-    current = [e for e in user.enrollments if e.course_id == course.id and e.source is EnrollmentSource.lti]
-    for enrollment in current:
-        if enrollment.role not in roles:
-            user.enrollments.remove(enrollment)  # delete-orphan: the row goes at the flush
-    held = {e.role for e in current}
-    for role in roles - held:
-        accounts.enroll(user, course, role)
+def _upsert_course_and_roles(issuer: str, context: dict, user: User, roles: set[Role]) -> int:
+    """The course (created or renamed as the claims say) and the user's LTI roles in it, synchronised with
+    the signed roles claim; roles designated in the tool stay."""
+    rows = db.session.execute(
+        sa.select(Course.id, Course.title, Course.label, Enrollment.role)
+        .outerjoin(Enrollment, sa.and_(Enrollment.course_id == Course.id, Enrollment.user_id == user.id,
+                                       Enrollment.source == EnrollmentSource.lti))
+        .where(Course.issuer == issuer, Course.context_id == context['id'])).all()
+    if not rows:
+        course = accounts.create_course(issuer, context['id'], title=context['title'] or '',
+                                        label=context['label'] or '')
+        course_id, held = course.id, set()
+    else:
+        course_id, title, label, _role = rows[0]
+        held = {row.role for row in rows if row.role is not None}
+        changes = {k: v for k, v, old in (('title', context['title'], title), ('label', context['label'], label))
+                   if v and v != old}
+        if changes:
+            db.session.execute(sa.update(Course).where(Course.id == course_id).values(**changes))
+    if roles != held:
+        accounts.set_lti_roles(user.id, course_id, roles, held)
+    return course_id
 
 
-def _upsert_resource_link(platform: Platform, deployment: Deployment, course: Course, claims: dict) -> ResourceLink:
+def _upsert_resource_link(platform: Platform, deployment: Deployment, course_id: int, claims: dict) -> int:
     link_claim = claims['resource_link']
     if link_claim is None:
         raise LaunchRejected('claims_invalid', 'resource_link missing')
-    link = db.session.scalar(sa.select(ResourceLink).where(
-        ResourceLink.platform_id == platform.id, ResourceLink.resource_link_id == link_claim['id']))
-    if link is None:
-        link = ResourceLink(platform=platform, deployment=deployment, course=course,
+    columns = (ResourceLink.title, ResourceLink.module_id, ResourceLink.ags_lineitems_url,
+               ResourceLink.ags_lineitem_url, ResourceLink.ags_scopes, ResourceLink.nrps_memberships_url)
+    row = db.session.execute(sa.select(ResourceLink.id, *columns).where(
+        ResourceLink.platform_id == platform.id, ResourceLink.resource_link_id == link_claim['id'])).first()
+    if row is None:
+        link = ResourceLink(platform_id=platform.id, deployment_id=deployment.id, course_id=course_id,
                             resource_link_id=link_claim['id'])
         db.session.add(link)
-    link.title = link_claim['title'] or link.title
+        db.session.flush()
+        link_id, current = link.id, {}
+    else:
+        link_id, current = row.id, {c.key: getattr(row, c.key) for c in columns}
+    wanted = {}
+    if link_claim['title']:
+        wanted['title'] = link_claim['title']
     slug = claims['custom'].get(MODULE_CUSTOM_PARAM)
-    if slug and link.module_id is None:
+    if slug and current.get('module_id') is None:
         module = content.get_module_by_slug(str(slug))
-        link.module_id = module.id if module else None
+        wanted['module_id'] = module.id if module else None
     ags, nrps = claims['ags'], claims['nrps']
     if ags:
-        link.ags_lineitems_url, link.ags_lineitem_url, link.ags_scopes = ags['lineitems'], ags['lineitem'], ags['scope']
+        wanted.update(ags_lineitems_url=ags['lineitems'], ags_lineitem_url=ags['lineitem'], ags_scopes=ags['scope'])
     if nrps:
-        link.nrps_memberships_url = nrps['context_memberships_url']
-    db.session.flush()
-    return link
+        wanted['nrps_memberships_url'] = nrps['context_memberships_url']
+    changes = {k: v for k, v in wanted.items() if current.get(k, ...) != v}
+    if changes:
+        db.session.execute(sa.update(ResourceLink).where(ResourceLink.id == link_id).values(**changes))
+    return link_id
 
 
 def get_resource_link(link_id: int) -> ResourceLink | None:

@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 from lms_ext.accounts.models import Role
 from lms_ext.accounts.permissions import require_course_role, signed_in_user
 from lms_ext.content import services as content
-from lms_ext.core.db import unit_of_work
+from lms_ext.core.db import read_only, unit_of_work
 from lms_ext.core.errors import InvalidInput
 from lms_ext.core.extensions import csrf, limiter
 from lms_ext.core.i18n import SESSION_LOCALE_KEY, _
@@ -94,7 +94,7 @@ def launch():
     if deep_linking_request:
         session[DEEP_LINK_SESSION_KEY] = [message.get_launch_id()]
         return redirect(url_for('lti.deep_link_picker', launch_id=message.get_launch_id()), 303)
-    return redirect(url_for('lti.link_home', link_id=result.link.id), 303)
+    return redirect(url_for('lti.link_home', link_id=result.link_id), 303)
 
 
 @bp.get('/lti/jwks')
@@ -150,6 +150,7 @@ def _client_id(claims: dict) -> str:
 
 @bp.get('/links/<int:link_id>')
 def link_home(link_id: int):
+    read_only()  # the page most launches land on: no transaction round trips
     link = launches.link_with_course(link_id) or abort(404)
     if not current_user.is_authenticated:
         abort(401)

@@ -5,7 +5,9 @@ platform), the launch (POST /lti/launch with a freshly signed id_token → 303),
 (GET /links/N → 200). Client processes play many browsers; the platform side only signs id_tokens
 (its JWKS is served locally and cached by the tool after the first launch).
 
-Usage: .venv/bin/python scripts/bench.py [--seconds 20] [--clients 4] [--workers 3] [--database URL]
+Usage: .venv/bin/python scripts/bench.py [--seconds 20] [--clients 4] [--workers 3] [--database URL] [--floor]
+`--floor` also runs the same clients against scripts/floor_app.py (bare Flask, no database): the
+ceiling of this machine and stack, so the gap shows what the tool itself costs.
 Target (issue 3): ≥ 200 full launches/s with p95 < 40 ms on a 2-core machine.
 """
 
@@ -16,6 +18,7 @@ import multiprocessing as mp
 import os
 import re
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -131,6 +134,33 @@ def bench_launches(base_url: str, pem: bytes, seconds: float, clients: int) -> d
             'max_ms': 1000 * latencies[-1]}
 
 
+def bench_floor(pem: bytes, key, seconds: float, clients: int, workers: int) -> dict:
+    """The same clients against scripts/floor_app.py under gunicorn (no database, Redis or extensions)."""
+    from tests.live import free_port
+
+    port = free_port()
+    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    server = subprocess.Popen([Path(sys.executable).parent / 'gunicorn', '--workers', str(workers), '--bind',
+                               f'127.0.0.1:{port}', 'floor_app:app'], cwd=REPO / 'scripts',
+                              env={**os.environ, 'FLOOR_PUBLIC_PEM': public.decode(), 'FLOOR_AUDIENCE': CLIENT_ID},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base_url = f'http://127.0.0.1:{port}'
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                http.client.HTTPConnection('127.0.0.1', port, timeout=1).connect()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError('the floor app did not start') from None
+                time.sleep(0.1)
+        return bench_launches(base_url, pem, seconds, clients)
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def bench_bare_pylti1p3(pem: bytes, key, rounds: int = 2000) -> dict:
     """pylti1p3's own MessageLaunch.validate() on a signed id_token, in process, no HTTP, no database."""
     from flask import Flask
@@ -167,6 +197,7 @@ def main() -> None:
     parser.add_argument('--threads', type=int, default=1, help='threads per gunicorn worker')
     parser.add_argument('--redis', default=os.environ.get('TEST_REDIS_URL', 'redis://127.0.0.1:6379/14'),
                         help="Redis for the LTI state/nonce store, as with several app processes ('' = the database)")
+    parser.add_argument('--floor', action='store_true', help='also measure the bare-Flask floor (scripts/floor_app.py)')
     parser.add_argument('--database', default=os.environ.get('TEST_POSTGRES_URL',
                                                              'postgresql://postgres@127.0.0.1:5432/test'))
     args = parser.parse_args()
@@ -192,6 +223,7 @@ def main() -> None:
     finally:
         tool.stop()
         jwks_server.shutdown()
+    floor = bench_floor(pem, key, args.seconds, args.clients, args.workers) if args.floor else None
     bare = bench_bare_pylti1p3(pem, key)
     print(f'database: {args.database.split("@")[-1]}  LTI store: {args.redis or "the database"}  '
           f'gunicorn: {args.workers} worker(s) x {args.threads} thread(s)'
@@ -202,6 +234,9 @@ def main() -> None:
     print(f'server CPU per full launch: {launches["server_cpu_ms"]:.1f} ms '
           f'(so at most {1000 * (os.cpu_count() or 1) / launches["server_cpu_ms"]:.0f} launches/s on this machine '
           f'if the load generator used no CPU)')
+    if floor:
+        print(f'floor (the same clients, bare Flask under gunicorn, no database: scripts/floor_app.py): '
+              f'{floor["per_second"]:.0f}/s; p50 {floor["p50_ms"]:.1f} ms, p95 {floor["p95_ms"]:.1f} ms')
     print(f'bare pylti1p3 MessageLaunch.validate() in process: p50 {bare["p50_ms"]:.2f} ms, '
           f'p95 {bare["p95_ms"]:.2f} ms')
 

@@ -69,7 +69,7 @@ messages: install-dev
 	$(BIN)/pybabel update -i lms_ext/translations/messages.pot -d lms_ext/translations
 
 bench: install-dev
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --floor
 
 clean:
 	rm -rf $(VENV) instance

@@ -29,6 +29,7 @@ from lms_ext.content.packages import PackageInvalid, export_package, import_pack
 from lms_ext.content.packages.archive import BoundedReader, EntryTooLarge
 from lms_ext.content.schemas import ModuleInput
 from lms_ext.core.db import unit_of_work
+from tests.pngs import png
 
 DEMO_PACKAGE = Path(__file__).parents[2] / 'lms_ext' / 'demo' / 'package'
 
@@ -39,6 +40,7 @@ PDF = b'%PDF-1.4\n% fake workbook\n%%EOF\n'
 VTT_EN = b'WEBVTT\n\n00:00.000 --> 00:02.000\nMind the sparks.\n'
 VTT_NL = b'WEBVTT\n\n00:00.000 --> 00:02.000\nLet op de vonken.\n'
 PNG = b'\x89PNG\r\n\x1a\n' + b'fake png'
+BADGE_PNG = png(256, 256)
 
 FILES = {
     'assets/intro.webm': WEBM,
@@ -271,6 +273,31 @@ def test_round_trip_gives_an_identical_version(db_session, media_dir):
     assert imported.number == 1 and imported.state is VersionState.draft
     assert snapshot(imported, media_dir) == snapshot(original, media_dir)
     assert result.warnings == []
+
+
+def test_the_trainers_badge_image_travels_with_the_package(db_session, media_dir):
+    original = build_version(media_dir)
+    services.set_badge_image(original, BADGE_PNG)
+    package = export_package(original, media_dir=media_dir)
+    with zipfile.ZipFile(io.BytesIO(package)) as zf:
+        assert zf.read('badge.png') == BADGE_PNG
+        assert yaml.safe_load(zf.read('module.yaml'))['module']['badge_image'] == 'badge.png'
+    copy_package = rewrite_manifest(package, lambda data: data['module'].update(slug='copied-badge'))
+    result = import_package(copy_package, media_dir=media_dir)
+    assert result.version.badge_image_png == BADGE_PNG and result.warnings == []
+
+
+@pytest.mark.parametrize(('files', 'name', 'problem'), [
+    ({}, 'badge.png', 'badge.png is not in the package.'),
+    ({'badge.png': png(300, 200)}, 'badge.png', 'must be square'),
+    ({'badge.png': b'not a png'}, 'badge.png', 'must be a PNG file'),
+    ({'badge.gif': b'GIF89a'}, 'badge.gif', 'Name a PNG file in the package'),
+])
+def test_a_bad_badge_image_is_refused_with_its_line(refused, files, name, problem):
+    text = SAMPLE_YAML.replace('module:\n', f'module:\n  badge_image: {name}\n', 1)
+    errors = refused(sample_zip(text, extra=files))
+    messages = [m for key, found in errors.items() if key.startswith('module.yaml line 3') for m in found]
+    assert any(problem in m for m in messages), errors
 
 
 def test_sample_package_is_imported_as_a_draft(db_session, media_dir):

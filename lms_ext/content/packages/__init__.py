@@ -21,6 +21,9 @@ unit's variants are their stored payloads with asset ids replaced by paths insid
               transcript: |
                 ...
 
+A version with the trainer's own badge image carries it as `badge.png` next to module.yaml
+(`module.badge_image: badge.png`), checked on import like an upload.
+
 An activity step (e.g. a practical checklist) carries its activity's data under `activity:`, written and
 checked by the hooks its package registered in `content.activities`; learning outcomes are named there by
 their 1-based position.

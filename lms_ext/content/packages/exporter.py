@@ -22,6 +22,7 @@ from .manifest import FORMAT_VERSION, from_payload
 logger = logging.getLogger(__name__)
 
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the same version exports to the same bytes
+BADGE_IMAGE = 'badge.png'  # the trainer's own badge image, when the version has one
 _UNSAFE_CHARS = re.compile(r'[^\w.-]+')
 _TEXT_KINDS = {AssetKind.captions}  # deflated; media files are compressed already and are stored as they are
 # Variant keys in the order a person reads them; the rest follow in payload order, duration last.
@@ -47,6 +48,8 @@ def write_package(version: ModuleVersion, stream: BinaryIO, *, media_dir: Path) 
                          width=120, default_flow_style=False)
     with zipfile.ZipFile(stream, 'w') as zf:
         zf.writestr(_entry(MANIFEST, zipfile.ZIP_DEFLATED), manifest.encode('utf-8'))
+        if version.badge_image_png:
+            zf.writestr(_entry(BADGE_IMAGE, zipfile.ZIP_STORED), version.badge_image_png)
         for asset in assets:
             path = media.asset_path(asset, media_dir)
             if not path.is_file():
@@ -116,6 +119,8 @@ def _manifest(version: ModuleVersion, names: dict[int, str]) -> dict:
         'outcomes': [_outcome(outcome) for outcome in version.outcomes],
         'steps': [_step(step, names) for step in version.steps],
     }
+    if version.badge_image_png:
+        module['badge_image'] = BADGE_IMAGE
     return {'format_version': FORMAT_VERSION, 'module': module}
 
 

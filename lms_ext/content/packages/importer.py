@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from lms_ext.core.errors import InvalidInput
 from lms_ext.core.i18n import _
 
-from .. import activities, formats, media, services
+from .. import activities, badge_image, formats, media, services
 from ..models import Module, ModuleVersion, VersionState
 from .archive import (
     ASSETS_DIR,
@@ -43,6 +43,7 @@ class _Plan:
     data: dict  # PackageModuleInput data
     module: Module | None  # None: a new module
     files: list[str]  # the assets/ paths the variants use, in order of first use
+    badge_png: bytes | None  # the trainer's own badge image, checked
     variant_lines: dict[tuple[int, int], int]  # (step index, variant index) → line in module.yaml
 
 
@@ -82,6 +83,9 @@ def _check(archive: PackageArchive, findings: Findings) -> _Plan | None:
         manifest.report(findings, exc.normalized_messages())
         data = None
     files = _check_references(archive, manifest, findings)
+    module_data = manifest.data.get('module') if isinstance(manifest.data, dict) else None
+    badge_name = module_data.get('badge_image') if isinstance(module_data, dict) else None
+    badge_png = _check_badge_image(archive, manifest, badge_name, findings) if isinstance(badge_name, str) else None
     for name in files:
         if name in archive and (problem := check_asset(archive, name)):
             findings.error(name, problem)
@@ -89,7 +93,7 @@ def _check(archive: PackageArchive, findings: Findings) -> _Plan | None:
         if name not in files:
             findings.warn(name, _('not used by module.yaml; not imported.'))
     for name in archive.entries:
-        if name != MANIFEST and not name.startswith(ASSETS_DIR):
+        if name not in {MANIFEST, badge_name} and not name.startswith(ASSETS_DIR):
             findings.warn(name, _('outside assets/; ignored.'))
     if data is None:
         return None
@@ -100,7 +104,25 @@ def _check(archive: PackageArchive, findings: Findings) -> _Plan | None:
                                                        'or delete it first.', slug=data['slug']))
     lines = {(i, j): manifest.line_of(('module', 'steps', i, 'variants', j))
              for i, step in enumerate(data['steps']) for j in range(len(step['variants']))}
-    return _Plan(data, module, files, lines)
+    return _Plan(data, module, files, badge_png, lines)
+
+
+def _check_badge_image(archive: PackageArchive, manifest: Manifest, name: str, findings: Findings) -> bytes | None:
+    """The badge image module.yaml names, checked as an upload is (a square PNG, 200–1024 px, ≤ 200 KB)."""
+    at = ('module', 'badge_image')
+    if name not in archive:
+        manifest.error(findings, at, _('%(name)s is not in the package.', name=name))
+        return None
+    try:
+        data = archive.read(name)
+    except (EntryTooLarge, *READ_ERRORS):
+        findings.error(name, _('The file is damaged and cannot be read from the archive.'))
+        return None
+    try:
+        return badge_image.check_png(data, field=name)
+    except InvalidInput as exc:
+        manifest.error(findings, at, exc.message)
+        return None
 
 
 def _check_activities(manifest: Manifest, data: dict, findings: Findings) -> None:
@@ -168,6 +190,7 @@ def _check_references(archive: PackageArchive, manifest: Manifest, findings: Fin
 
 def _create(archive: PackageArchive, plan: _Plan, *, media_dir: Path) -> ModuleVersion:
     data = plan.data
+    data.pop('badge_image', None)
     activity_data = [step.pop(activities.PACKAGE_KEY, None) for step in data['steps']]
     if plan.module is None:
         module = services.create_module(data)
@@ -185,6 +208,8 @@ def _create(archive: PackageArchive, plan: _Plan, *, media_dir: Path) -> ModuleV
         except (EntryTooLarge, *READ_ERRORS) as exc:
             raise PackageInvalid({name: [_('The file is damaged and cannot be read from the archive.')]}) from exc
         asset_ids[name] = asset.id
+    if plan.badge_png is not None:
+        services.set_badge_image(version, plan.badge_png)
     for step, activity in zip(version.steps, activity_data, strict=True):
         if activity is not None:
             activities.hooks_for(step.kind).import_data(step, activity)

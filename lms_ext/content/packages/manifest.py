@@ -157,6 +157,9 @@ class PackageStepInput(StepInput):
 
 class PackageModuleInput(ModuleInput):
     steps = fields.List(fields.Nested(PackageStepInput), load_default=list)
+    # The trainer's own badge image, a PNG in the archive (the exporter writes badge.png next to module.yaml).
+    badge_image = fields.String(load_default=None, validate=validate.Regexp(
+        r'^[\w.-]+(/[\w.-]+)*\.png$', error=_l('Name a PNG file in the package, e.g. badge.png.')))
 
 
 class PackageInput(BaseSchema):

@@ -120,19 +120,27 @@ def _upsert_resource_link(platform: Platform, deployment: Deployment, course_id:
                ResourceLink.ags_lineitem_url, ResourceLink.ags_scopes, ResourceLink.nrps_memberships_url)
     row = db.session.execute(sa.select(ResourceLink.id, *columns).where(
         ResourceLink.platform_id == platform.id, ResourceLink.resource_link_id == link_claim['id'])).first()
+    current = {} if row is None else {c.key: getattr(row, c.key) for c in columns}
+    wanted = _link_fields(claims, link_claim, current.get('module_id'))
     if row is None:
         link = ResourceLink(platform_id=platform.id, deployment_id=deployment.id, course_id=course_id,
-                            resource_link_id=link_claim['id'])
+                            resource_link_id=link_claim['id'], **wanted)
         db.session.add(link)
         db.session.flush()
-        link_id, current = link.id, {}
-    else:
-        link_id, current = row.id, {c.key: getattr(row, c.key) for c in columns}
+        return link.id
+    changes = {k: v for k, v in wanted.items() if current[k] != v}
+    if changes:
+        db.session.execute(sa.update(ResourceLink).where(ResourceLink.id == row.id).values(**changes))
+    return row.id
+
+
+def _link_fields(claims: dict, link_claim: dict, module_id: int | None) -> dict:
+    """The resource link's columns as the claims set them (absent claims keep what the link has)."""
     wanted = {}
     if link_claim['title']:
         wanted['title'] = link_claim['title']
     slug = claims['custom'].get(MODULE_CUSTOM_PARAM)
-    if slug and current.get('module_id') is None:
+    if slug and module_id is None:
         module = content.get_module_by_slug(str(slug))
         wanted['module_id'] = module.id if module else None
     ags, nrps = claims['ags'], claims['nrps']
@@ -140,10 +148,7 @@ def _upsert_resource_link(platform: Platform, deployment: Deployment, course_id:
         wanted.update(ags_lineitems_url=ags['lineitems'], ags_lineitem_url=ags['lineitem'], ags_scopes=ags['scope'])
     if nrps:
         wanted['nrps_memberships_url'] = nrps['context_memberships_url']
-    changes = {k: v for k, v in wanted.items() if current.get(k, ...) != v}
-    if changes:
-        db.session.execute(sa.update(ResourceLink).where(ResourceLink.id == link_id).values(**changes))
-    return link_id
+    return wanted
 
 
 def get_resource_link(link_id: int) -> ResourceLink | None:

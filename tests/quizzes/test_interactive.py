@@ -18,6 +18,7 @@ from lms_ext.quizzes import services
 from lms_ext.quizzes.models import AnswerTry, Behaviour, Quiz
 from tests.conftest import login
 from tests.factories import CourseFactory, UserFactory
+from tests.quizzes.authoring import trainer_with_quiz_step
 from tests.sample_module import SAMPLE_MODULE
 
 GIFT = '''
@@ -229,11 +230,7 @@ def test_cbm_combines_with_interactive_tries(db_session, learner_course):
 
 
 def test_settings_for_behaviour_penalty_tries_and_cbm(client, db_session):
-    trainer = UserFactory()
-    accounts.enroll(trainer, CourseFactory(), Role.instructor)
-    module = content.create_module(ModuleInput().load({**SAMPLE_MODULE, 'slug': 'settings-module'}))
-    step = content.add_step(module.versions[0], {'kind': StepKind.quiz, 'title': 'Check'})
-    login(client, trainer)
+    step = trainer_with_quiz_step(client, 'settings-module')
     url = f'/author/steps/{step.id}/quiz'
     page = client.get(url).get_data(as_text=True)
     assert 'Question behaviour' in page and 'value="33.33333"' in page and 'name="cbm"' in page

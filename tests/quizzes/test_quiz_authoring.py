@@ -2,23 +2,12 @@
 
 import sqlalchemy as sa
 
-from lms_ext.accounts import services as accounts
-from lms_ext.accounts.models import Role
-from lms_ext.content import services as content
-from lms_ext.content.models import StepKind
-from lms_ext.content.schemas import ModuleInput
 from lms_ext.quizzes.models import GradingMethod, Question, Quiz
-from tests.conftest import login
-from tests.factories import CourseFactory, UserFactory
-from tests.sample_module import SAMPLE_MODULE
+from tests.quizzes.authoring import trainer_with_quiz_step
 
 
 def test_trainer_imports_gift_sets_up_and_exports_a_quiz(client, db_session):
-    trainer = UserFactory()
-    accounts.enroll(trainer, CourseFactory(), Role.instructor)
-    module = content.create_module(ModuleInput().load({**SAMPLE_MODULE, 'slug': 'gift-module'}))
-    step = content.add_step(module.versions[0], {'kind': StepKind.quiz, 'title': 'Check'})
-    login(client, trainer)
+    step = trainer_with_quiz_step(client, 'gift-module')
     url = f'/author/steps/{step.id}/quiz'
     assert client.get(url).status_code == 200
     broken = client.post(url, data={'action': 'import', 'questions_text': '::A::Fine?{T}\n\n::B::Broken{=x ~%33%y}'})
@@ -53,11 +42,7 @@ def test_question_text_formats_render_safely(app_context):
 
 
 def test_trainer_draws_random_questions_from_a_category_or_tag(client, db_session):
-    trainer = UserFactory()
-    accounts.enroll(trainer, CourseFactory(), Role.instructor)
-    module = content.create_module(ModuleInput().load({**SAMPLE_MODULE, 'slug': 'draw-module'}))
-    step = content.add_step(module.versions[0], {'kind': StepKind.quiz, 'title': 'Check'})
-    login(client, trainer)
+    step = trainer_with_quiz_step(client, 'draw-module')
     url = f'/author/steps/{step.id}/quiz'
     gift = ('$CATEGORY: $course$/top/Discs\n\n// [tag:ppe]\n::A::Face shield?{T}\n\n::B::Cutting disc?{T}\n\n'
             '$CATEGORY: $course$/top/Guards\n\n::C::Guard on?{T}\n')

@@ -96,10 +96,16 @@ def get_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
+# Statements that every request or launch runs are built once, with bind parameters: SQLAlchemy then keeps their
+# cache key on the statement object and finds the compiled SQL without building and hashing the statement again.
+_SIGNED_IN_USER = (sa.select(User).where(User.id == sa.bindparam('user_id'))
+                   .options(joinedload(User.enrollments)))
+
+
 def signed_in_user_by_id(user_id: int) -> User | None:
     """The user of a session with their enrollments in the same query: every page asks for their roles
     (permission checks, the navigation), so this saves a query or two per request."""
-    return db.session.get(User, user_id, options=[joinedload(User.enrollments)])
+    return db.session.scalars(_SIGNED_IN_USER, {'user_id': user_id}).unique().one_or_none()
 
 
 def get_course(course_id: int) -> Course | None:

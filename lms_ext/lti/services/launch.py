@@ -88,14 +88,26 @@ def _upsert_user(issuer: str, claims: dict, locale: str | None) -> User:
         execution_options={'populate_existing': True}).one()
 
 
+# Built once with bind parameters: every launch runs them (SQLAlchemy keeps a prebuilt statement's cache key).
+_COURSE_WITH_LTI_ROLES = (
+    sa.select(Course.id, Course.title, Course.label, Enrollment.role)
+    .outerjoin(Enrollment, sa.and_(Enrollment.course_id == Course.id, Enrollment.user_id == sa.bindparam('user_id'),
+                                   Enrollment.source == EnrollmentSource.lti))
+    .where(Course.issuer == sa.bindparam('issuer'), Course.context_id == sa.bindparam('context_id')))
+_LINK_COLUMNS = (ResourceLink.title, ResourceLink.module_id, ResourceLink.ags_lineitems_url,
+                 ResourceLink.ags_lineitem_url, ResourceLink.ags_scopes, ResourceLink.nrps_memberships_url)
+_LINK_OF_PLATFORM = sa.select(ResourceLink.id, *_LINK_COLUMNS).where(
+    ResourceLink.platform_id == sa.bindparam('platform_id'),
+    ResourceLink.resource_link_id == sa.bindparam('resource_link_id'))
+_LINK_WITH_COURSE = sa.select(ResourceLink).where(ResourceLink.id == sa.bindparam('link_id')).options(
+    joinedload(ResourceLink.course), joinedload(ResourceLink.module))
+
+
 def _upsert_course_and_roles(issuer: str, context: dict, user: User, roles: set[Role]) -> int:
     """The course (created or renamed as the claims say) and the user's LTI roles in it, synchronised with
     the signed roles claim; roles designated in the tool stay."""
-    rows = db.session.execute(
-        sa.select(Course.id, Course.title, Course.label, Enrollment.role)
-        .outerjoin(Enrollment, sa.and_(Enrollment.course_id == Course.id, Enrollment.user_id == user.id,
-                                       Enrollment.source == EnrollmentSource.lti))
-        .where(Course.issuer == issuer, Course.context_id == context['id'])).all()
+    rows = db.session.execute(_COURSE_WITH_LTI_ROLES, {'user_id': user.id, 'issuer': issuer,
+                                                       'context_id': context['id']}).all()
     if not rows:
         course = accounts.create_course(issuer, context['id'], title=context['title'] or '',
                                         label=context['label'] or '')
@@ -116,11 +128,9 @@ def _upsert_resource_link(platform: Platform, deployment: Deployment, course_id:
     link_claim = claims['resource_link']
     if link_claim is None:
         raise LaunchRejected('claims_invalid', 'resource_link missing')
-    columns = (ResourceLink.title, ResourceLink.module_id, ResourceLink.ags_lineitems_url,
-               ResourceLink.ags_lineitem_url, ResourceLink.ags_scopes, ResourceLink.nrps_memberships_url)
-    row = db.session.execute(sa.select(ResourceLink.id, *columns).where(
-        ResourceLink.platform_id == platform.id, ResourceLink.resource_link_id == link_claim['id'])).first()
-    current = {} if row is None else {c.key: getattr(row, c.key) for c in columns}
+    row = db.session.execute(_LINK_OF_PLATFORM, {'platform_id': platform.id,
+                                                 'resource_link_id': link_claim['id']}).first()
+    current = {} if row is None else {c.key: getattr(row, c.key) for c in _LINK_COLUMNS}
     wanted = _link_fields(claims, link_claim, current.get('module_id'))
     if row is None:
         link = ResourceLink(platform_id=platform.id, deployment_id=deployment.id, course_id=course_id,
@@ -157,5 +167,4 @@ def get_resource_link(link_id: int) -> ResourceLink | None:
 
 def link_with_course(link_id: int) -> ResourceLink | None:
     """A resource link with its course and module, in one query (the landing page)."""
-    return db.session.scalar(sa.select(ResourceLink).where(ResourceLink.id == link_id).options(
-        joinedload(ResourceLink.course), joinedload(ResourceLink.module)))
+    return db.session.scalar(_LINK_WITH_COURSE, {'link_id': link_id})

@@ -26,6 +26,7 @@ class JsonServer(ThreadingHTTPServer):
     def __init__(self, document: dict):
         super().__init__(('127.0.0.1', 0), _JsonHandler)
         self.document = document
+        self.hits = 0  # GET requests answered
 
     @property
     def url(self) -> str:
@@ -34,6 +35,7 @@ class JsonServer(ThreadingHTTPServer):
 
 class _JsonHandler(BaseHTTPRequestHandler):
     def do_GET(self):
+        self.server.hits += 1
         body = json.dumps(self.server.document).encode()
         self.send_response(200)
         self.send_header('Content-Type', 'application/json')

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import jwt
 import requests
+import requests_hardened
 from cryptography.hazmat.primitives import serialization
 from jwcrypto.jwk import JWK
 from pylti1p3.assignments_grades import AssignmentsGradesService
@@ -418,10 +419,23 @@ def launch_data(store: Store, launch_id: str) -> dict | None:
 # --------------------------------------------------------------------------- platform keys
 
 
+USER_AGENT = 'microVET-modules LTI tool'
+
+
 def _http() -> requests.Session:
     session = requests.Session()
-    session.headers['User-Agent'] = 'microVET-modules LTI tool'
+    session.headers['User-Agent'] = USER_AGENT
     return session
+
+
+def _guarded_http(*, allow_private: bool) -> requests.Session:
+    """A session for URLs a stranger chose (dynamic registration). Unless `allow_private`, the address is checked
+    as the connection is made, on the very resolution the socket then uses (requests-hardened): a host name that
+    resolves to a public address for a check and to a private one a moment later (DNS rebinding) cannot reach the
+    tool's own network. Redirects are never followed."""
+    return requests_hardened.HTTPSession(requests_hardened.Config(
+        ip_filter_enable=not allow_private, ip_filter_allow_loopback_ips=False, never_redirect=True,
+        default_timeout=(HTTP_TIMEOUT, HTTP_TIMEOUT), user_agent_override=USER_AGENT))
 
 
 # Keys found in a platform's JWKS, parsed, per process: (key_set_url, kid) → (monotonic expiry, key).
@@ -537,21 +551,23 @@ SCOPES = ['https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
 class ToolDynamicRegistration(DynamicRegistration):
     """LTI Dynamic Registration (1EdTech) with the URL checks the library leaves out.
 
-    `check_url(url)` raises LaunchRejected for URLs we must not fetch (non-https, private addresses).
+    `check_url(url)` raises LaunchRejected for URLs we must not fetch or keep (non-https, private addresses);
+    unless `allow_private`, the requests themselves also refuse private addresses when they connect.
     """
 
     client_name = 'microVET modules'
     description = 'Short hybrid VET micro-modules that end in a verifiable micro-credential (Open Badge).'
 
     def __init__(self, *, base_url: str, openid_configuration_url: str, registration_token: str | None,
-                 check_url):
+                 check_url, allow_private: bool):
         self._base = base_url
         self._config_url = openid_configuration_url
         self._token = registration_token
         self._check_url = check_url
+        self._allow_private = allow_private
 
     def get_request_session(self):
-        return _http()
+        return _guarded_http(allow_private=self._allow_private)
 
     def get_initiate_login_uri(self):
         return self._base + '/lti/login'
@@ -590,7 +606,8 @@ class ToolDynamicRegistration(DynamicRegistration):
     def get_openid_configuration(self):
         self._check_url(self._config_url)
         try:
-            response = requests.get(self._config_url, timeout=HTTP_TIMEOUT, allow_redirects=False)
+            with self.get_request_session() as session:
+                response = session.get(self._config_url)
             response.raise_for_status()
             configuration = response.json()
         except (requests.RequestException, ValueError) as exc:
@@ -615,7 +632,7 @@ class ToolDynamicRegistration(DynamicRegistration):
         """(platform configuration, registration answer); raises LaunchRejected on any failure."""
         try:
             return self.register()
-        except (LtiException, AssertionError) as exc:
+        except (LtiException, AssertionError, requests.RequestException) as exc:
             raise LaunchRejected('registration_failed', str(exc)) from exc
 
 

@@ -1,6 +1,7 @@
 """LTI Dynamic Registration against the strict platform, approval, key rotation, and the shared store."""
 
 import re
+import socket
 
 import jwt
 import pytest
@@ -77,6 +78,58 @@ def test_url_checker_refuses_private_addresses_and_http_in_production():
         with pytest.raises(LaunchRejected):
             strict(url)
     url_checker(require_https=False, allow_private=True)('http://127.0.0.1:8000/x')  # development
+
+
+def _rebinding_registration(monkeypatch, *, guarded: bool):
+    """A registration checked as in production, whose host name resolves to a public address for that check and
+    then to 127.0.0.1 (DNS rebinding), where a server stands for the tool's own network; `guarded`: its requests
+    refuse private addresses as they connect (production). (registration, that server)"""
+    from lms_ext.lti.adapter import ToolDynamicRegistration
+    from lms_ext.lti.services.registration import url_checker
+    from tests.live import serve_json
+
+    internal = serve_json({'issuer': 'http://internal'})
+    real, answers = socket.getaddrinfo, iter(['93.184.216.34'])
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != 'platform.rebind.test':
+            return real(host, port, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, '', (next(answers, '127.0.0.1'), port))]
+
+    monkeypatch.setattr(socket, 'getaddrinfo', rebinding)
+    url = f'http://platform.rebind.test:{internal.server_port}/.well-known/openid-configuration'
+    registration = ToolDynamicRegistration(
+        base_url='https://tool.example', openid_configuration_url=url, registration_token='t',
+        check_url=url_checker(require_https=False, allow_private=False), allow_private=not guarded)
+    return registration, internal
+
+
+def test_dynamic_registration_refuses_a_host_that_rebinds_to_a_private_address(monkeypatch):
+    from lms_ext.lti.adapter import LaunchRejected
+    registration, internal = _rebinding_registration(monkeypatch, guarded=True)
+    try:
+        with pytest.raises(LaunchRejected) as refused:
+            registration.run()
+        # The name passed the check, but the connection itself was refused: the internal server heard nothing.
+        assert refused.value.reason == 'registration_config_unavailable' and '127.0.0.1' in refused.value.detail
+        assert internal.hits == 0
+    finally:
+        internal.shutdown()
+        internal.server_close()
+
+
+def test_without_the_guard_the_rebinding_host_reaches_the_private_address(monkeypatch):
+    """The control of the test above: the up-front check alone passes the name, and an unguarded request then
+    reaches the private address (the answer is not an LTI platform, so the registration still fails)."""
+    from lms_ext.lti.adapter import LaunchRejected
+    registration, internal = _rebinding_registration(monkeypatch, guarded=False)
+    try:
+        with pytest.raises(LaunchRejected) as refused:
+            registration.run()
+        assert refused.value.reason == 'registration_config_invalid' and internal.hits == 1
+    finally:
+        internal.shutdown()
+        internal.server_close()
 
 
 def test_key_rotation_publishes_old_and_new_keys_during_the_overlap(tool, platform, browser_like):

@@ -64,7 +64,8 @@ def get_platform(platform_id: int) -> Platform | None:
 
 
 def url_checker(*, require_https: bool, allow_private: bool):
-    """A check for URLs the tool is asked to fetch during registration (SSRF guard)."""
+    """A check for URLs the tool is asked to fetch or keep during registration (SSRF guard): a clear refusal
+    up front; the registration's own requests check the address again as they connect (DNS rebinding)."""
 
     def check(url: str) -> None:
         parts = urlsplit(url)
@@ -91,7 +92,8 @@ def register_dynamically(*, openid_configuration_url: str, registration_token: s
     """Run LTI Dynamic Registration; the new platform stays pending until a local admin approves it."""
     registration = adapter.ToolDynamicRegistration(
         base_url=base_url, openid_configuration_url=openid_configuration_url, registration_token=registration_token,
-        check_url=url_checker(require_https=require_https, allow_private=allow_private))
+        check_url=url_checker(require_https=require_https, allow_private=allow_private),
+        allow_private=allow_private)
     configuration, answer = registration.run()
     tool_configuration = answer.get(adapter.TOOL_CONFIGURATION, {})
     platform_info = configuration.get(adapter.PLATFORM_CONFIGURATION, {})

@@ -117,14 +117,32 @@ class VersionCard:
     steps: tuple[SimpleNamespace, ...]  # .title, .summary
 
 
+def published_version_columns(module_id) -> tuple[sa.Label, sa.Label]:
+    """The id and publication time of the module's current published version, as two scalar subqueries on
+    `module_id` (a column of the enclosing statement, or a bind parameter): a page that also needs other rows
+    reads them in the same statement, then asks `card_of` for the rest."""
+    latest = (sa.select(ModuleVersion.id)
+              .where(ModuleVersion.module_id == module_id, ModuleVersion.state == VersionState.published)
+              .order_by(ModuleVersion.number.desc()).limit(1))
+    return (latest.scalar_subquery().label('version_id'),
+            latest.with_only_columns(ModuleVersion.published_at).scalar_subquery().label('published_at'))
+
+
+# Built once with a bind parameter: SQLAlchemy keeps a prebuilt statement's cache key.
+_PUBLISHED_VERSION = sa.select(*published_version_columns(sa.bindparam('module_id')))
+
+
 def published_card(module_id: int) -> VersionCard | None:
-    """The module's current published version for its landing page: one small query, the rest kept per
-    process (a published version is immutable; the key includes its publication time, so it is unique)."""
-    row = db.session.execute(
-        sa.select(ModuleVersion.id, ModuleVersion.published_at)
-        .where(ModuleVersion.module_id == module_id, ModuleVersion.state == VersionState.published)
-        .order_by(ModuleVersion.number.desc()).limit(1)).first()
-    return None if row is None else _card(row.id, row.published_at)
+    """The module's current published version for its landing page: one small query, the rest kept per process
+    (see `card_of`)."""
+    row = db.session.execute(_PUBLISHED_VERSION, {'module_id': module_id}).one()
+    return card_of(row.version_id, row.published_at)
+
+
+def card_of(version_id: int | None, published_at) -> VersionCard | None:
+    """The card of a published version (read with `published_version_columns`), kept per process: a published
+    version is immutable, and the key includes its publication time, so it is unique."""
+    return None if version_id is None else _card(version_id, published_at)
 
 
 @functools.lru_cache(maxsize=256)

@@ -40,9 +40,18 @@ def profile_of(learner: User) -> LearnerProfile | None:
     return db.session.scalar(sa.select(LearnerProfile).where(LearnerProfile.learner_id == learner.id))
 
 
+def has_profile(learner_id) -> sa.Exists:
+    """Whether the learner answered or skipped the questionnaire, as an EXISTS on `learner_id` (a column or a bind
+    parameter), so that a page can read it in a statement it runs anyway."""
+    return sa.exists().where(LearnerProfile.learner_id == learner_id)
+
+
+_HAS_PROFILE = sa.select(has_profile(sa.bindparam('learner_id')))  # built once with a bind parameter
+
+
 def needs_questionnaire(learner: User) -> bool:
-    """First launch: no answers and not skipped (every launch asks, so only the id is read)."""
-    return db.session.scalar(sa.select(LearnerProfile.id).where(LearnerProfile.learner_id == learner.id)) is None
+    """First launch: no answers and not skipped (every launch asks, so only an EXISTS is read)."""
+    return not db.session.scalar(_HAS_PROFILE, {'learner_id': learner.id})
 
 
 def submit_answers(learner: User, answers: dict[str, list[str]]) -> LearnerProfile:

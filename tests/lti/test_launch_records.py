@@ -120,3 +120,39 @@ def test_a_returning_learner_costs_three_statements(platform):
     finally:
         sa.event.remove(db.engine, 'before_cursor_execute', count)
     assert len(seen) == 3, seen  # the user's upsert, the course with the user's roles, the link
+
+
+def test_the_landing_page_is_read_in_one_statement(platform):
+    """Link, course, module, the module's published version and the learner's profile: one query."""
+    from lms_ext.content import services as content
+    from lms_ext.content.schemas import ModuleInput
+    from lms_ext.learning_styles import services as preferences
+    from tests.sample_module import SAMPLE_MODULE
+
+    module = content.create_module(ModuleInput().load({**SAMPLE_MODULE, 'slug': 'landing-module'}))
+    version = content.publish_version(module.versions[0])
+    first = _launch(platform, **{CLAIM + 'custom': {'module': 'landing-module'}})
+    bare = _launch(platform, **{CLAIM + 'resource_link': {'id': 'rl-2', 'title': 'Nothing chosen yet'},
+                                CLAIM + 'custom': None})
+    user_id = first.user.id
+    launches.landing(first.link_id, user_id)  # the version's card is then kept by this process
+    db.session.expire_all()
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    sa.event.listen(db.engine, 'before_cursor_execute', count)
+    try:
+        page = launches.landing(first.link_id, user_id)
+    finally:
+        sa.event.remove(db.engine, 'before_cursor_execute', count)
+    assert (page.link.course.title, page.link.module.slug, page.version.id, page.version.title) == (
+        'Metalwork', 'landing-module', version.id, version.title)
+    assert not page.has_profile and len(seen) == 1, seen
+    preferences.skip(first.user)
+    assert launches.landing(first.link_id, user_id).has_profile
+    assert launches.landing(first.link_id, None).has_profile is False  # nobody signed in
+    empty = launches.landing(bare.link_id, user_id)
+    assert empty.link.module is None and empty.version is None
+    assert launches.landing(bare.link_id + 1000, user_id) is None

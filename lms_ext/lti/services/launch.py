@@ -10,8 +10,10 @@ from sqlalchemy.orm import joinedload
 from lms_ext.accounts import services as accounts
 from lms_ext.accounts.models import Course, Enrollment, EnrollmentSource, Role, User
 from lms_ext.content import services as content
+from lms_ext.content.services import VersionCard
 from lms_ext.core.db import UTCDateTime, db
 from lms_ext.core.time import utcnow
+from lms_ext.learning_styles import services as preferences
 
 from ..adapter import LaunchRejected
 from ..models import Deployment, Platform, ResourceLink
@@ -99,8 +101,19 @@ _LINK_COLUMNS = (ResourceLink.title, ResourceLink.module_id, ResourceLink.ags_li
 _LINK_OF_PLATFORM = sa.select(ResourceLink.id, *_LINK_COLUMNS).where(
     ResourceLink.platform_id == sa.bindparam('platform_id'),
     ResourceLink.resource_link_id == sa.bindparam('resource_link_id'))
-_LINK_WITH_COURSE = sa.select(ResourceLink).where(ResourceLink.id == sa.bindparam('link_id')).options(
-    joinedload(ResourceLink.course), joinedload(ResourceLink.module))
+# The landing page: the link with its course and module, the module's published version, and whether the user has a
+# learning profile yet — one statement, so a launch lands with two round trips (this and the signed-in user).
+_LANDING = (sa.select(ResourceLink, *content.published_version_columns(ResourceLink.module_id),
+                      preferences.has_profile(sa.bindparam('user_id')).label('has_profile'))
+            .where(ResourceLink.id == sa.bindparam('link_id'))
+            .options(joinedload(ResourceLink.course), joinedload(ResourceLink.module)))
+
+
+@dataclass
+class Landing:
+    link: ResourceLink  # with its course and module loaded
+    version: VersionCard | None  # the module's current published version
+    has_profile: bool  # the user answered or skipped the learning-preference questionnaire
 
 
 def _upsert_course_and_roles(issuer: str, context: dict, user: User, roles: set[Role]) -> int:
@@ -165,6 +178,10 @@ def get_resource_link(link_id: int) -> ResourceLink | None:
     return db.session.get(ResourceLink, link_id)
 
 
-def link_with_course(link_id: int) -> ResourceLink | None:
-    """A resource link with its course and module, in one query (the landing page)."""
-    return db.session.scalar(_LINK_WITH_COURSE, {'link_id': link_id})
+def landing(link_id: int, user_id: int | None) -> Landing | None:
+    """What the landing page of a resource link shows to `user_id` (None: nobody signed in), in one query."""
+    row = db.session.execute(_LANDING, {'link_id': link_id, 'user_id': user_id}).first()
+    if row is None:
+        return None
+    link, version_id, published_at, has_profile = row
+    return Landing(link=link, version=content.card_of(version_id, published_at), has_profile=bool(has_profile))

@@ -7,13 +7,12 @@ from flask_login import current_user, login_user
 from marshmallow import ValidationError
 
 from lms_ext.accounts.models import Role
-from lms_ext.accounts.permissions import require_course_role, signed_in_user
+from lms_ext.accounts.permissions import require_course_role
 from lms_ext.content import services as content
 from lms_ext.core.db import read_only, unit_of_work
 from lms_ext.core.errors import InvalidInput
 from lms_ext.core.extensions import csrf, limiter
 from lms_ext.core.i18n import SESSION_LOCALE_KEY, _
-from lms_ext.learning_styles import services as preferences
 from lms_ext.practical.services import mentors
 
 from .. import adapter, registry
@@ -151,14 +150,14 @@ def _client_id(claims: dict) -> str:
 @bp.get('/links/<int:link_id>')
 def link_home(link_id: int):
     read_only()  # the page most launches land on: no transaction round trips
-    link = launches.link_with_course(link_id) or abort(404)
-    if not current_user.is_authenticated:
+    user_id = current_user.id if current_user.is_authenticated else None
+    page = launches.landing(link_id, user_id) or abort(404)
+    if user_id is None:
         abort(401)
-    roles = require_course_role(link.course, Role.learner, Role.instructor, Role.mentor)
-    if Role.learner in roles and link.module is not None and preferences.needs_questionnaire(signed_in_user()):
+    roles = require_course_role(page.link.course, Role.learner, Role.instructor, Role.mentor)
+    if Role.learner in roles and page.link.module is not None and not page.has_profile:
         return redirect(url_for('learning_styles.questionnaire', next=request.path))
-    version = content.published_card(link.module_id) if link.module_id else None
-    return render_template('lti/link_home.html', link=link, version=version, roles=roles, Role=Role)
+    return render_template('lti/link_home.html', link=page.link, version=page.version, roles=roles, Role=Role)
 
 
 @bp.get('/links/<int:link_id>/roster')

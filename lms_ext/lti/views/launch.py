@@ -160,6 +160,15 @@ def link_home(link_id: int):
     return render_template('lti/link_home.html', link=page.link, version=page.version, roles=roles, Role=Role)
 
 
+def _fetch_roster(source) -> list[dict]:
+    """The course roster from the platform. The first signature of a fresh install creates the tool key: it is
+    committed before the platform is called, so no write transaction waits on the network (on SQLite it would lock
+    every other writer out, the built-in demo platform's token endpoint included)."""
+    with unit_of_work():
+        keys.signing_key()
+    return roster.fetch_roster(source, token_cache())
+
+
 @bp.get('/links/<int:link_id>/roster')
 def link_roster(link_id: int):
     """The course roster from the platform (NRPS), for trainers."""
@@ -171,8 +180,7 @@ def link_roster(link_id: int):
         error = _('Your learning platform did not offer its roster service with this activity.')
     else:
         try:
-            with unit_of_work():  # only writes the tool key, if this is the first signature ever
-                members = roster.fetch_roster(source, token_cache())
+            members = _fetch_roster(source)
         except adapter.ServiceFailed as exc:
             logger.warning('Roster of %r unavailable: %s', link.course, exc)
             error = _('The roster could not be fetched from your learning platform just now. Try again later.')
@@ -189,8 +197,9 @@ def roster_designate(link_id: int):
     require_course_role(link.course, Role.instructor)
     source = roster.roster_link(link.course) or abort(409)
     try:
+        members = _fetch_roster(source)
         with unit_of_work():
-            member = roster.find_member(roster.fetch_roster(source, token_cache()), request.form.get('user_id', ''))
+            member = roster.find_member(members, request.form.get('user_id', ''))
             if member is None:
                 abort(404)
             if roster.is_learner(member):
